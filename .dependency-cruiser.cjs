@@ -1,0 +1,79 @@
+// Layer rules from the architecture (dependencies point one way). `npm run deps` fails on any breach.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "engine-is-pure",
+      comment:
+        "src/engine imports nothing but src/domain, itself and decimal.js: no I/O, no Prisma, no logging.",
+      severity: "error",
+      from: { path: "^src/engine/" },
+      to: { pathNot: ["^src/engine/", "^src/domain/", "(^|/)node_modules/decimal\\.js/"] },
+    },
+    {
+      name: "domain-is-leaf",
+      comment: "src/domain imports only itself and decimal.js.",
+      severity: "error",
+      from: { path: "^src/domain/" },
+      to: { pathNot: ["^src/domain/", "(^|/)node_modules/decimal\\.js/"] },
+    },
+    {
+      name: "ports-hold-no-logic",
+      comment: "src/ports are interfaces over the domain.",
+      severity: "error",
+      from: { path: "^src/ports/" },
+      to: {
+        pathNot: ["^src/ports/", "^src/domain/", "^src/demo/types\\.ts$", "(^|/)node_modules/decimal\\.js/"],
+      },
+    },
+    {
+      name: "tools-stay-thin",
+      comment: "tools/ reach data through ports, never the db, Slack, the agent loop or the CLI.",
+      severity: "error",
+      from: { path: "^tools/" },
+      to: {
+        path: [
+          "^src/db/",
+          "^src/slack/",
+          "^src/agent/",
+          "^src/cli/",
+          "^src/main\\.ts$",
+          "@prisma",
+          "@slack",
+          "@anthropic-ai",
+        ],
+      },
+    },
+    {
+      name: "prisma-stays-in-db",
+      comment: "Only src/db talks to Prisma; it maps rows to domain types at the boundary.",
+      severity: "error",
+      from: { pathNot: ["^src/db/"] },
+      to: { path: ["^src/db/generated/", "^node_modules/@prisma/", "^node_modules/pglite-prisma-adapter/"] },
+    },
+    {
+      name: "inner-layers-do-not-reach-out",
+      comment: "engine, domain, ports, tools and agent never import the front ends or the composition root.",
+      severity: "error",
+      from: { path: ["^src/(engine|domain|ports|agent)/", "^tools/"] },
+      to: { path: ["^src/(slack|cli)/", "^src/main\\.ts$"] },
+    },
+    {
+      name: "no-circular",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^src/db/generated/" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
