@@ -1,0 +1,73 @@
+// The one place that reads the environment. Everything else receives a validated Config.
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+      } catch {
+        return false;
+      }
+    },
+    { message: "must be a PostgreSQL URL like postgres://user:password@host:5432/database" },
+  );
+
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+export const EnvSchema = z.object({
+  DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
+  LOTWISE_HOME: z.preprocess(emptyAsUndefined, z.string().default("./.lotwise")),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
+  LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(["json", "pretty"]).optional()),
+});
+export type EnvSchema = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
+  home: string;
+  log: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv, options: { isTty: boolean }): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      return `${name}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid environment:\n  ${lines.join("\n  ")}`);
+  }
+  const values = parsed.data;
+  const home = resolve(values.LOTWISE_HOME);
+  return {
+    database: values.DATABASE_URL
+      ? { kind: "postgres", url: values.DATABASE_URL }
+      : { kind: "pglite", dataDir: resolve(home, "pgdata") },
+    home,
+    log: {
+      level: values.LOG_LEVEL,
+      pretty: values.LOG_FORMAT ? values.LOG_FORMAT === "pretty" : options.isTty,
+    },
+  };
+}
+
+/** Loads ./.env when present (Node's own parser); real environment variables win. */
+export function loadDotEnv(path = ".env"): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}

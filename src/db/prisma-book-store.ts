@@ -1,0 +1,12 @@
+import type { BookStore } from "../ports/book-store.ts";
+import type { PrismaClient } from "./generated/client.ts";
+import { loadHouseholdOverviews, loadLatestPrices } from "./household-overview.ts";
+import { seedDemoBook } from "./seed-demo.ts";
+
+export function createPrismaBookStore(prisma: PrismaClient): BookStore {
+  return {
+    listHouseholds: () => loadHouseholdOverviews(prisma),
+    latestPrices: (securityIds) => loadLatestPrices(prisma, securityIds),
+    seedDemo: (book, onStep) => seedDemoBook(prisma, book, onStep),
+  };
+}

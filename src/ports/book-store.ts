@@ -1,0 +1,54 @@
+// What the front ends read and write about households, whatever the database behind it.
+
+import type { DemoBook } from "../demo/types.ts";
+import type { AccountType, LotReliefMethod, PersonRole } from "../domain/book.ts";
+import type { Decimal } from "../domain/decimal.ts";
+import type { IsoDate } from "../domain/iso-date.ts";
+
+export interface BookStore {
+  listHouseholds(): Promise<HouseholdOverview[]>;
+  /** The most recent price of each security (all securities when ids are omitted). */
+  latestPrices(securityIds?: string[]): Promise<Map<string, LatestPrice>>;
+  /** Loads the demo book, all or nothing; a second load changes nothing. */
+  seedDemo(book: DemoBook, onStep?: (label: string) => void): Promise<SeedOutcome>;
+}
+
+export type SeedOutcome =
+  | { status: "created"; counts: Record<string, number> }
+  | { status: "already-present"; householdIds: string[] };
+
+export interface HouseholdOverview {
+  id: string;
+  name: string;
+  notes: string | null;
+  people: { id: string; role: PersonRole; name: string }[];
+  model: { modelId: string; name: string; versionId: string; version: number; effectiveDate: IsoDate } | null;
+  accounts: AccountOverview[];
+}
+
+export interface AccountOverview {
+  id: string;
+  custodianId: string;
+  custodianName: string;
+  type: AccountType;
+  owner: string;
+  nickname: string;
+  accountNumberMasked: string;
+  tradeable: boolean;
+  lotReliefMethod: LotReliefMethod;
+  fractionalShares: boolean;
+  cashReserve: Decimal;
+  snapshot: {
+    id: string;
+    asOf: string;
+    source: string;
+    cash: Decimal;
+    positions: { securityId: string; symbol: string; quantity: Decimal }[];
+  } | null;
+}
+
+export interface LatestPrice {
+  price: Decimal;
+  asOf: string;
+  source: string;
+}
