@@ -1,0 +1,130 @@
+// `lotwise` entry: finds the subcommand, parses its flags, runs it, and turns every failure into a
+// one-line message and an exit code (2: bad command line, 1: could not do it). No stack traces.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ConfigError } from "../config.ts";
+import { MigrationError } from "../db/migrate.ts";
+import { DatabaseUnavailableError } from "../db/open-database.ts";
+import type { Services } from "../main.ts";
+import { CliError, type CliIo, type Command, UsageError } from "./command.ts";
+import { dbMigrateCommand } from "./commands/db-migrate.ts";
+import { householdsCommand } from "./commands/households.ts";
+import { seedCommand } from "./commands/seed.ts";
+import { startCommand } from "./commands/start.ts";
+
+export const COMMANDS: readonly Command[] = [startCommand, householdsCommand, seedCommand, dbMigrateCommand];
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
+export function renderHelp(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    "lotwise: rebalancing and tax-loss-harvesting assistant for wealth advisors.",
+    "",
+    "Usage: lotwise <command> [options]",
+    "",
+    "Commands:",
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    "",
+    "Run `lotwise <command> --help` for a command's options. Configuration is read from the environment",
+    "(and ./.env): DATABASE_URL, LOTWISE_HOME, LOG_LEVEL, LOG_FORMAT. See the README.",
+    "",
+  ].join("\n");
+}
+
+export function renderCommandHelp(command: Command): string {
+  const lines = [command.summary, "", `Usage: ${command.usage}`];
+  if (command.details) lines.push("", command.details);
+  const names = Object.keys(command.options);
+  if (names.length > 0) {
+    lines.push("", "Options:");
+    const width = Math.max(...names.map((name) => name.length + 2), 6);
+    for (const name of names) lines.push(`  ${`--${name}`.padEnd(width)}  ${command.optionHelp[name] ?? ""}`);
+    lines.push(`  ${"--help".padEnd(width)}  show this help`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
+  for (const command of COMMANDS) {
+    const words = command.name.split(" ");
+    if (words.every((word, i) => argv[i] === word)) return { command, rest: argv.slice(words.length) };
+  }
+  return undefined;
+}
+
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  makeServices: () => Services,
+): Promise<number> {
+  const first = argv[0];
+  if (first === undefined || first === "help" || first === "--help" || first === "-h") {
+    const topic = first === "help" && argv.length > 1 ? findCommand(argv.slice(1)) : undefined;
+    io.stdout.write(topic ? renderCommandHelp(topic.command) : renderHelp());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === "--version" || first === "-v") {
+    io.stdout.write(`lotwise ${VERSION}\n`);
+    return 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    const group = COMMANDS.filter((command) => command.name.startsWith(`${first} `));
+    const hint =
+      group.length > 0 ? ` Did you mean: ${group.map((c) => `lotwise ${c.name}`).join(", ")}?` : "";
+    io.stderr.write(
+      `lotwise: unknown command "${argv.join(" ")}".${hint} Run \`lotwise --help\` for the list.\n`,
+    );
+    return 2;
+  }
+  const { command, rest } = found;
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout.write(renderCommandHelp(command));
+    return 0;
+  }
+  let services: Services | undefined;
+  try {
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, "."));
+    }
+    const { min, max } = command.positionals ?? { min: 0, max: 0 };
+    if (parsed.positionals.length < min || parsed.positionals.length > max) {
+      throw new UsageError(
+        max === 0
+          ? `unexpected argument "${parsed.positionals[0]}"`
+          : `expected ${min === max ? min : `${min} to ${max}`} argument(s), got ${parsed.positionals.length}`,
+      );
+    }
+    services = makeServices();
+    return await command.run({ io, services }, { values: parsed.values, positionals: parsed.positionals });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`lotwise ${command.name}: ${error.message}\nUsage: ${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr.write(`lotwise: ${error.message}\n`);
+      return 2;
+    }
+    if (
+      error instanceof CliError ||
+      error instanceof DatabaseUnavailableError ||
+      error instanceof MigrationError
+    ) {
+      io.stderr.write(`lotwise ${command.name}: ${error.message}\n`);
+      return error instanceof CliError ? error.exitCode : 1;
+    }
+    services?.logger.error({ err: error, command: command.name }, "unexpected error");
+    io.stderr.write(
+      `lotwise ${command.name}: unexpected error: ${(error as Error).message ?? String(error)}\n` +
+        "This is a bug; the log above has the details (LOG_LEVEL=debug for more).\n",
+    );
+    return 1;
+  }
+}
