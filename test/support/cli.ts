@@ -1,0 +1,54 @@
+// Drives the real `lotwise` CLI: in-process through runCli with captured output, or as a child
+// process through bin/lotwise.js exactly as a user would run it.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import type { CliIo } from "../../src/cli/command.ts";
+import { runCli } from "../../src/cli/run.ts";
+import type { Database } from "../../src/db/open-database.ts";
+import { createServices } from "../../src/main.ts";
+import type { Clock } from "../../src/ports/clock.ts";
+
+export const ROOT = join(import.meta.dirname, "../..");
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runInProcess(
+  argv: string[],
+  options: { env?: NodeJS.ProcessEnv; database?: Database; clock?: Clock } = {},
+): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdoutIsTty: false,
+    stderrIsTty: false,
+  };
+  const code = await runCli(argv, io, () =>
+    createServices(options.env ?? {}, {
+      isTty: false,
+      ...(options.database ? { database: options.database } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
+  );
+  return { code, stdout, stderr };
+}
+
+/** Runs bin/lotwise.js in a child process with only the given environment (plus PATH). */
+export function runBin(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, "bin/lotwise.js"), ...argv],
+      { cwd: ROOT, env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
