@@ -24,18 +24,30 @@ export interface Services {
 
 export function createServices(
   env: NodeJS.ProcessEnv,
-  options: { isTty: boolean; clock?: Clock; database?: DatabaseTarget; logger?: Logger },
+  options: {
+    isTty: boolean;
+    clock?: Clock;
+    /** Where the data lives; an already open Database is shared and left open (tests, one server). */
+    database?: DatabaseTarget | Database;
+    logger?: Logger;
+  },
 ): Services {
   const config = loadConfig(env, { isTty: options.isTty });
   const logger = options.logger ?? createLogger(config.log);
   const target = options.database ?? config.database;
+  const open = async (): Promise<{ database: Database; close: () => Promise<void> }> => {
+    if ("prisma" in target) return { database: target, close: async () => {} };
+    const database = await openDatabase(target);
+    return { database, close: () => database.close() };
+  };
   return {
     config,
     logger,
     clock: options.clock ?? systemClock,
     async openStore(onStep = () => {}) {
-      onStep(target.kind === "postgres" ? "connecting to PostgreSQL" : "opening the embedded database");
-      const database = await openDatabase(target);
+      const isPostgres = "prisma" in target ? target.kind === "postgres" : target.kind === "postgres";
+      onStep(isPostgres ? "connecting to PostgreSQL" : "opening the embedded database");
+      const { database, close } = await open();
       try {
         onStep("applying migrations");
         const report = await database.migrate();
@@ -46,10 +58,10 @@ export function createServices(
           store: createPrismaBookStore(database.prisma),
           database,
           migrationsApplied: report.applied,
-          close: () => database.close(),
+          close,
         };
       } catch (error) {
-        await database.close();
+        await close();
         throw error;
       }
     },
