@@ -1,5 +1,5 @@
 import type { Command } from "../command.ts";
-import { createProgress } from "../progress.ts";
+import { withStore } from "../with-store.ts";
 
 export const dbMigrateCommand: Command = {
   name: "db migrate",
@@ -10,11 +10,10 @@ export const dbMigrateCommand: Command = {
     "or to DATABASE_URL. Safe to run again: applied migrations are skipped, edited ones refused.",
   options: { json: { type: "boolean", default: false } },
   optionHelp: { json: "print the result as JSON" },
-  async run({ io, services }, { values }) {
-    const progress = createProgress(io, Boolean(values.json));
-    const opened = await services.openStore(progress.step);
-    progress.done();
-    try {
+  run(context, { values }) {
+    const { io } = context;
+    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
+      progress.done();
       const result = { database: opened.database.location, applied: opened.migrationsApplied };
       if (values.json) {
         io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -25,8 +24,6 @@ export const dbMigrateCommand: Command = {
         for (const name of result.applied) io.stdout.write(`  ${name}\n`);
       }
       return 0;
-    } finally {
-      await opened.close();
-    }
+    });
   },
 };

@@ -5,7 +5,7 @@ import { sumValuations, type Valuation, valueHoldings } from "../../engine/value
 import type { HouseholdOverview, LatestPrice } from "../../ports/book-store.ts";
 import { CliError, type Command } from "../command.ts";
 import { formatInstant, formatMoney, renderTable } from "../format.ts";
-import { createProgress } from "../progress.ts";
+import { withStore } from "../with-store.ts";
 
 export interface HouseholdListing {
   id: string;
@@ -128,10 +128,9 @@ export const householdsCommand: Command = {
   options: { json: { type: "boolean", default: false } },
   optionHelp: { json: "print an array of { id, name, accounts: [{ id, custodian, type, ... }], ... }" },
   positionals: { min: 0, max: 1 },
-  async run({ io, services }, { values, positionals }) {
-    const progress = createProgress(io, Boolean(values.json));
-    const opened = await services.openStore(progress.step);
-    try {
+  run(context, { values, positionals }) {
+    const { io } = context;
+    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
       progress.step("reading households");
       let households = await opened.store.listHouseholds();
       const query = positionals[0];
@@ -145,9 +144,6 @@ export const householdsCommand: Command = {
       const listings = listHouseholds(households, prices);
       io.stdout.write(values.json ? `${JSON.stringify(listings, null, 2)}\n` : renderHouseholds(listings));
       return 0;
-    } finally {
-      progress.done();
-      await opened.close();
-    }
+    });
   },
 };

@@ -2,7 +2,7 @@ import { buildDemoBook } from "../../demo/demo-book.ts";
 import { parseIsoDate } from "../../domain/iso-date.ts";
 import { type Command, UsageError } from "../command.ts";
 import { demoAnchor } from "../demo-dates.ts";
-import { createProgress } from "../progress.ts";
+import { withStore } from "../with-store.ts";
 
 export const seedCommand: Command = {
   name: "seed",
@@ -22,7 +22,8 @@ export const seedCommand: Command = {
     "as-of": "anchor the book's dates on this day (same day, same book, byte for byte)",
     json: "print the outcome as JSON",
   },
-  async run({ io, services }, { values }) {
+  run(context, { values }) {
+    const { io, services } = context;
     if (!values.demo) throw new UsageError("nothing to seed: pass --demo to load the demo book");
     const asOfText = values["as-of"] as string | undefined;
     const pinned = asOfText === undefined ? undefined : parseIsoDate(asOfText);
@@ -31,9 +32,7 @@ export const seedCommand: Command = {
     }
     const anchor = demoAnchor(services.clock.now(), pinned);
     const book = buildDemoBook(anchor);
-    const progress = createProgress(io, Boolean(values.json));
-    const opened = await services.openStore(progress.step);
-    try {
+    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
       const outcome = await opened.store.seedDemo(book, (label) => progress.step(`loading ${label}`));
       progress.done();
       const result = { database: opened.database.location, anchorDate: anchor.anchorDate, ...outcome };
@@ -53,9 +52,6 @@ export const seedCommand: Command = {
         );
       }
       return 0;
-    } finally {
-      progress.done();
-      await opened.close();
-    }
+    });
   },
 };

@@ -1,7 +1,7 @@
 import { buildDemoBook } from "../../demo/demo-book.ts";
 import type { Command } from "../command.ts";
 import { demoAnchor } from "../demo-dates.ts";
-import { createProgress } from "../progress.ts";
+import { withStore } from "../with-store.ts";
 import { listHouseholds, renderHouseholds } from "./households.ts";
 
 export const startCommand: Command = {
@@ -13,10 +13,9 @@ export const startCommand: Command = {
     "migrations, loads the demo book into an empty embedded database, and shows the book.",
   options: { json: { type: "boolean", default: false } },
   optionHelp: { json: "print the households as JSON (as `lotwise households --json`)" },
-  async run({ io, services }, { values }) {
-    const progress = createProgress(io, Boolean(values.json));
-    const opened = await services.openStore(progress.step);
-    try {
+  run(context, { values }) {
+    const { io, services } = context;
+    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
       let households = await opened.store.listHouseholds();
       let seeded = false;
       if (households.length === 0 && opened.database.kind === "pglite") {
@@ -50,9 +49,6 @@ export const startCommand: Command = {
         ].join("\n"),
       );
       return 0;
-    } finally {
-      progress.done();
-      await opened.close();
-    }
+    });
   },
 };
