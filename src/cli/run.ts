@@ -9,10 +9,17 @@ import type { Services } from "../main.ts";
 import { CliError, type CliIo, type Command, UsageError } from "./command.ts";
 import { dbMigrateCommand } from "./commands/db-migrate.ts";
 import { householdsCommand } from "./commands/households.ts";
+import { ledgerCommand } from "./commands/ledger.ts";
 import { seedCommand } from "./commands/seed.ts";
 import { startCommand } from "./commands/start.ts";
 
-export const COMMANDS: readonly Command[] = [startCommand, householdsCommand, seedCommand, dbMigrateCommand];
+export const COMMANDS: readonly Command[] = [
+  startCommand,
+  householdsCommand,
+  ledgerCommand,
+  seedCommand,
+  dbMigrateCommand,
+];
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }

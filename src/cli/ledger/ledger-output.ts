@@ -1,0 +1,117 @@
+// The ledger result as the spec's JSON (money to cents, half-even, only here) and as a table.
+import { type Decimal, formatFixed } from "../../domain/decimal.ts";
+import type { LedgerResult, SaleRow } from "../../engine/tax-lots/types.ts";
+import { renderTable } from "../format.ts";
+
+const money = (value: Decimal) => formatFixed(value, 2);
+const shares = (value: Decimal) => value.toString();
+
+export function ledgerJson(result: LedgerResult) {
+  return {
+    totals: {
+      realizedGainLoss: money(result.totals.realizedGainLoss),
+      disallowedLoss: money(result.totals.disallowedLoss),
+      recognizedGainLoss: money(result.totals.recognizedGainLoss),
+    },
+    sales: result.sales.map((row) => ({
+      saleTxId: row.saleTxId,
+      lotId: row.lotId,
+      account: row.accountId,
+      symbol: row.symbol,
+      quantity: shares(row.quantity),
+      acquiredDate: row.acquiredDate,
+      soldDate: row.soldDate,
+      term: row.term,
+      proceeds: money(row.proceeds),
+      basis: money(row.basis),
+      realizedGainLoss: money(row.realizedGainLoss),
+      disallowedLoss: money(row.disallowedLoss),
+      recognizedGainLoss: money(row.recognizedGainLoss),
+      lossPermanentlyDisallowed: row.lossPermanentlyDisallowed,
+      form8949: form8949(row),
+      washedBy: row.washedBy.map((w) => ({ txId: w.txId, lotId: w.lotId, quantity: shares(w.quantity) })),
+      // Beyond the spec, present only when they apply:
+      ...(row.taxAdvantaged ? { taxAdvantaged: true } : {}),
+      ...(row.basisAdjustedByLaterWash.isZero()
+        ? {}
+        : { basisAdjustedByLaterWash: money(row.basisAdjustedByLaterWash) }),
+    })),
+    openLots: result.openLots.map((lot) => ({
+      lotId: lot.lotId,
+      account: lot.accountId,
+      symbol: lot.symbol,
+      quantity: shares(lot.quantity),
+      basis: money(lot.basis),
+      tradeDate: lot.tradeDate,
+      acquiredDate: lot.acquiredDate,
+      deferredLoss: money(lot.deferredLoss),
+    })),
+  };
+}
+
+/** Form 8949 code W with column (g) = the disallowed loss as a positive amount; null otherwise. */
+function form8949(row: SaleRow): { code: "W"; columnG: string } | null {
+  return row.disallowedLoss.isZero() || row.taxAdvantaged
+    ? null
+    : { code: "W", columnG: money(row.disallowedLoss) };
+}
+
+export function renderLedger(result: LedgerResult): string {
+  const json = ledgerJson(result);
+  const sales = renderTable(json.sales, [
+    { header: "SALE", value: (r) => r.saleTxId },
+    { header: "LOT", value: (r) => r.lotId },
+    { header: "ACCOUNT", value: (r) => r.account },
+    { header: "SYMBOL", value: (r) => r.symbol },
+    { header: "QTY", value: (r) => r.quantity, align: "right" },
+    { header: "ACQUIRED", value: (r) => r.acquiredDate },
+    { header: "SOLD", value: (r) => r.soldDate },
+    { header: "TERM", value: (r) => r.term },
+    { header: "PROCEEDS", value: (r) => r.proceeds, align: "right" },
+    { header: "BASIS", value: (r) => r.basis, align: "right" },
+    { header: "GAIN/LOSS", value: (r) => r.realizedGainLoss, align: "right" },
+    {
+      header: "DISALLOWED",
+      value: (r) => (r.disallowedLoss === "0.00" ? "" : r.disallowedLoss),
+      align: "right",
+    },
+    { header: "RECOGNISED", value: (r) => r.recognizedGainLoss, align: "right" },
+    {
+      header: "NOTE",
+      value: (r) =>
+        [
+          r.form8949 ? "W" : "",
+          r.lossPermanentlyDisallowed ? "permanent (IRA replacement)" : "",
+          r.washedBy.length ? `washed by ${r.washedBy.map((w) => `${w.txId}×${w.quantity}`).join(", ")}` : "",
+          "taxAdvantaged" in r ? "tax-advantaged: not recognised" : "",
+        ]
+          .filter(Boolean)
+          .join("; "),
+    },
+  ]);
+  const open = renderTable(json.openLots, [
+    { header: "LOT", value: (l) => l.lotId },
+    { header: "ACCOUNT", value: (l) => l.account },
+    { header: "SYMBOL", value: (l) => l.symbol },
+    { header: "QTY", value: (l) => l.quantity, align: "right" },
+    { header: "BASIS", value: (l) => l.basis, align: "right" },
+    { header: "TRADE DATE", value: (l) => l.tradeDate },
+    { header: "ACQUIRED", value: (l) => l.acquiredDate },
+    {
+      header: "DEFERRED LOSS",
+      value: (l) => (l.deferredLoss === "0.00" ? "" : l.deferredLoss),
+      align: "right",
+    },
+  ]);
+  const t = json.totals;
+  return [
+    `Sales (${json.sales.length} rows)`,
+    json.sales.length ? sales : "  none",
+    "",
+    `Open lots (${json.openLots.length})`,
+    json.openLots.length ? open : "  none",
+    "",
+    `Totals (taxable accounts): realised ${t.realizedGainLoss}, disallowed ${t.disallowedLoss}, recognised ${t.recognizedGainLoss}`,
+    "",
+  ].join("\n");
+}
