@@ -32,7 +32,10 @@ export function buildFamilies(
   };
   const union = (a: string, b: string) => {
     const [ra, rb] = [find(a), find(b)];
-    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+    if (ra === rb) return;
+    // The smaller symbol becomes the root, so family keys do not depend on insertion order.
+    const [low, high] = ra < rb ? [ra, rb] : [rb, ra];
+    parent.set(high, low);
   };
   const groupOf = new Map<string, string>();
   for (const group of policy.groups) {

@@ -49,7 +49,7 @@ const sellVooAtLoss: ProposedTrade = {
   expectedGainLoss: d("-2472.00"),
 };
 
-function buy(partial: Partial<KnownAcquisition> & Pick<KnownAcquisition, "txId" | "date">): KnownAcquisition {
+function buy(partial: Omit<Partial<KnownAcquisition>, "date"> & { txId: string; date: string }): KnownAcquisition {
   return {
     accountId: "mei-ira",
     symbol: "IVV",
