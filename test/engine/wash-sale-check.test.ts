@@ -49,7 +49,9 @@ const sellVooAtLoss: ProposedTrade = {
   expectedGainLoss: d("-2472.00"),
 };
 
-function buy(partial: Omit<Partial<KnownAcquisition>, "date"> & { txId: string; date: string }): KnownAcquisition {
+function buy(
+  partial: Omit<Partial<KnownAcquisition>, "date"> & { txId: string; date: string },
+): KnownAcquisition {
   return {
     accountId: "mei-ira",
     symbol: "IVV",
