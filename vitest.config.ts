@@ -8,5 +8,18 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     globalSetup: ["test/support/global-setup.ts"],
+    coverage: {
+      provider: "v8",
+      include: ["src/**/*.ts"],
+      exclude: ["src/db/generated/**"],
+      reporter: ["text-summary", "text"],
+      // The tax rules must be fully exercised: every line and every branch (issue 3).
+      thresholds: {
+        "src/engine/tax-lots/**/*.ts": { lines: 100, branches: 100, functions: 100, statements: 100 },
+        "src/engine/wash-sale-check.ts": { lines: 100, branches: 100, functions: 100, statements: 100 },
+        "src/engine/holding-period.ts": { lines: 100, branches: 100, functions: 100, statements: 100 },
+        "src/engine/allocate.ts": { lines: 100, branches: 100, functions: 100, statements: 100 },
+      },
+    },
   },
 });

@@ -3,7 +3,7 @@
 // (spouse and IRAs included) in the last 30 days, a pending order, a scheduled investment in the
 // next 30 days, or a buy in the same plan? Would a proposed buy wash a loss realised in the last 30
 // days, or one the plan itself realises? Every conflict says why and when the trade becomes safe.
-import { type Decimal, ZERO } from "../domain/decimal.ts";
+import type { Decimal } from "../domain/decimal.ts";
 import { addDays, type IsoDate, maxIsoDate } from "../domain/iso-date.ts";
 
 export interface CheckAccount {
@@ -88,12 +88,19 @@ export interface WashConflict {
   message: string;
 }
 
+/** An account the check does not know is treated as tax-advantaged: no recognised loss, no basis. */
+function isTaxable(input: WashCheckInput, accountId: string): boolean {
+  return input.accounts.get(accountId)?.taxable === true;
+}
+
 export function checkWashSales(input: WashCheckInput): WashConflict[] {
   const conflicts: WashConflict[] = [];
   input.trades.forEach((trade, tradeIndex) => {
-    const account = input.accounts.get(trade.accountId);
     if (trade.side === "sell") {
-      if (account?.taxable && !(trade.expectedGainLoss && !trade.expectedGainLoss.isNegative())) {
+      if (
+        isTaxable(input, trade.accountId) &&
+        !(trade.expectedGainLoss && !trade.expectedGainLoss.isNegative())
+      ) {
         conflicts.push(...sellConflicts(input, trade, tradeIndex));
       }
     } else {
@@ -110,7 +117,7 @@ function sellConflicts(input: WashCheckInput, trade: ProposedTrade, tradeIndex: 
   const to = addDays(tradeDate, 30);
   const soldFrom = new Map((trade.lots ?? []).map((lot) => [lot.lotKey, lot.quantity]));
   const conflicts: WashConflict[] = [];
-  const permanent = (accountId: string) => !(input.accounts.get(accountId)?.taxable ?? false);
+  const permanent = (accountId: string) => !isTaxable(input, accountId);
 
   for (const acq of input.acquisitions) {
     if (input.familyOf(acq.symbol) !== family) continue;
@@ -120,7 +127,7 @@ function sellConflicts(input: WashCheckInput, trade: ProposedTrade, tradeIndex: 
     let quantity = acq.quantity;
     if (quantity && acq.lotKey && acq.accountId === trade.accountId && soldFrom.has(acq.lotKey)) {
       // Shares of the lot being sold are not their own replacement.
-      quantity = quantity.minus(soldFrom.get(acq.lotKey) ?? ZERO);
+      quantity = quantity.minus(soldFrom.get(acq.lotKey) as Decimal);
       if (!quantity.greaterThan(0)) continue;
     }
     const code: WashConflictCode =
@@ -206,11 +213,11 @@ function buyConflicts(input: WashCheckInput, trade: ProposedTrade, tradeIndex: n
   const family = input.familyOf(trade.symbol);
   const { tradeDate } = input;
   const from = addDays(tradeDate, -30);
-  const permanent = !(input.accounts.get(trade.accountId)?.taxable ?? false);
+  const permanent = !isTaxable(input, trade.accountId);
   const conflicts: WashConflict[] = [];
   for (const loss of input.realisedLosses) {
     if (input.familyOf(loss.symbol) !== family || loss.date < from || loss.date > tradeDate) continue;
-    if (!(input.accounts.get(loss.accountId)?.taxable ?? false)) continue;
+    if (!isTaxable(input, loss.accountId)) continue;
     const safeFrom = addDays(loss.date, 31);
     conflicts.push({
       code: "wash.recent-loss",
@@ -232,7 +239,7 @@ function buyConflicts(input: WashCheckInput, trade: ProposedTrade, tradeIndex: n
   }
   input.trades.forEach((other, otherIndex) => {
     if (other.side !== "sell" || input.familyOf(other.symbol) !== family) return;
-    if (!(input.accounts.get(other.accountId)?.taxable ?? false)) return;
+    if (!isTaxable(input, other.accountId)) return;
     if (other.expectedGainLoss && !other.expectedGainLoss.isNegative()) return;
     conflicts.push({
       code: "wash.loss-in-plan",

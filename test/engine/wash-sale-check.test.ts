@@ -237,3 +237,13 @@ describe("checkWashSales: proposed buys", () => {
     expect(check({ trades }).filter((c) => c.side === "buy")).toEqual([]);
   });
 });
+
+describe("checkWashSales with an account it does not know", () => {
+  it("treats the unknown account as tax-advantaged: a purchase there washes for good, a sale there is not checked", () => {
+    const purchase = buy({ txId: "x", date: "2026-11-10", accountId: "held-elsewhere" });
+    expect(check({ acquisitions: [purchase], trades: [sellVooAtLoss] })[0]?.with.permanent).toBe(true);
+    expect(
+      check({ acquisitions: [purchase], trades: [{ ...sellVooAtLoss, accountId: "held-elsewhere" }] }),
+    ).toEqual([]);
+  });
+});

@@ -82,6 +82,7 @@ function relieveAverageCost(pool: Part[], quantity: Decimal): Piece[] {
     (pieces[i] as Piece).basis = basis;
   });
   // The shares left keep the pool's average basis.
+  if (pool.length === 0) return pieces;
   allocate(
     poolBasis.minus(soldBasis),
     pool.map((part) => part.quantity),

@@ -9,6 +9,7 @@ import type { Acquisition, Part, Piece } from "./ledger-state.ts";
 import { type ReliefRequest, relieveLots } from "./lot-relief.ts";
 import {
   DEFAULT_WASH_SALE_POLICY,
+  type LedgerAccount,
   type LedgerError,
   type LedgerInput,
   type LedgerResult,
@@ -78,8 +79,8 @@ export function runLedger(input: LedgerInput): Result<LedgerResult, LedgerError>
   };
 
   for (const [seq, tx] of ordered.entries()) {
-    const account = input.accounts.get(tx.accountId);
-    if (!account) continue;
+    // Every account was found in the first pass.
+    const account = input.accounts.get(tx.accountId) as LedgerAccount;
     const acq = acquisitionOf.get(tx);
     if (acq) {
       poolFor(tx.accountId, tx.symbol).push(...openParts(acq));

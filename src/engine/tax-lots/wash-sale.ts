@@ -65,7 +65,8 @@ function matchReplacements(
   sale: LossSale,
   lossShares: Decimal,
 ): { acq: Acquisition; quantity: Decimal }[] {
-  const candidates = context.acquisitionsByFamily.get(sale.family) ?? [];
+  // The family has at least the acquisition of the shares being sold.
+  const candidates = context.acquisitionsByFamily.get(sale.family) as readonly Acquisition[];
   const from = addDays(sale.date, -30);
   const to = addDays(sale.date, 30);
   const matches: { acq: Acquisition; quantity: Decimal }[] = [];
@@ -103,11 +104,12 @@ function moveIntoHeldOrSoldShares(
   const pool = context.poolOf(acq);
   const segments: { take: Decimal; apply: (amount: Decimal) => void }[] = [];
   let left = quantity;
-  for (const part of pool.filter((p) => p.acq === acq && !p.matched)) {
-    if (left.isZero()) break;
-    const take = left.lessThan(part.quantity) ? left : part.quantity;
+  // An acquisition has at most one unmatched part: the remainder after its matched parts.
+  const held = pool.find((p) => p.acq === acq && !p.matched);
+  if (held) {
+    const take = left.lessThan(held.quantity) ? left : held.quantity;
     left = left.minus(take);
-    segments.push({ take, apply: (amount) => splitIntoMatched(pool, part, take, amount, acquiredDate) });
+    segments.push({ take, apply: (amount) => splitIntoMatched(pool, held, take, amount, acquiredDate) });
   }
   for (const disposal of acq.disposals) {
     if (left.isZero()) break;

@@ -166,3 +166,34 @@ describe("lot relief", () => {
     expect(result.ok || result.error.code).toBe("ledger.unknown-lot");
   });
 });
+
+describe("lot relief with split lots", () => {
+  it("LIFO keeps the matched and unmatched parts of the latest lot together", () => {
+    const result = json(
+      ledger(
+        [
+          tx("b1", "2024-01-02", "buy", "X", "100", "1000.00", { lotId: "L1" }),
+          tx("b2", "2024-02-01", "buy", "X", "100", "1000.00", { lotId: "L2" }),
+          tx("s1", "2024-03-01", "sell", "X", "50", "400.00", { lotId: "L1" }),
+          tx("b3", "2024-03-05", "buy", "X", "80", "640.00", { lotId: "R1" }),
+          tx("s2", "2024-09-03", "sell", "X", "60", "720.00"),
+        ],
+        { method: "LIFO" },
+      ),
+    );
+    // s1's 50 loss shares: L2 (bought in the window, still held) is the earliest replacement.
+    expect(result.sales[1]?.washedBy).toEqual([]);
+    expect(result.sales.slice(1).map((r) => [r.lotId, r.quantity])).toEqual([["R1", "60"]]);
+  });
+
+  it("average cost selling the whole pool leaves nothing to re-base", () => {
+    const result = json(
+      ledger(
+        [tx("b1", "2022-01-05", "buy", "F", "3", "10.00"), tx("s1", "2022-04-05", "sell", "F", "3", "12.00")],
+        { method: "AVERAGE_COST" },
+      ),
+    );
+    expect(result.sales[0]).toMatchObject({ basis: "10.00", realizedGainLoss: "2.00" });
+    expect(result.openLots).toEqual([]);
+  });
+});

@@ -314,3 +314,52 @@ describe("wash-sale consequences", () => {
     });
   });
 });
+
+describe('priorDisposedReplacement "count" across several earlier sales', () => {
+  it("uses the earlier sales' shares in order, each share once", () => {
+    const result = json(
+      ledger([
+        tx("b1", "2023-01-03", "buy", "X", "90", "900.00", { lotId: "L1" }),
+        tx("b2", "2024-02-15", "buy", "X", "100", "700.00", { lotId: "L2" }),
+        tx("s2a", "2024-02-16", "sell", "X", "50", "360.00", { lotId: "L2" }),
+        tx("s2b", "2024-02-17", "sell", "X", "50", "360.00", { lotId: "L2" }),
+        tx("s1a", "2024-03-01", "sell", "X", "40", "300.00", { lotId: "L1" }),
+        tx("s1b", "2024-03-02", "sell", "X", "40", "300.00", { lotId: "L1" }),
+        tx("s1c", "2024-03-03", "sell", "X", "10", "75.00", { lotId: "L1" }),
+      ]),
+    );
+    const washed = result.sales.filter((r) => r.saleTxId.startsWith("s1"));
+    expect(washed.map((r) => [r.saleTxId, r.disallowedLoss])).toEqual([
+      ["s1a", "100.00"],
+      ["s1b", "100.00"],
+      ["s1c", "25.00"],
+    ]);
+    const revised = result.sales.filter((r) => r.saleTxId.startsWith("s2"));
+    expect(revised.map((r) => [r.saleTxId, r.quantity, r.basisAdjustedByLaterWash ?? "-"])).toEqual([
+      ["s2a", "40", "100.00"],
+      ["s2a", "10", "25.00"],
+      ["s2b", "30", "75.00"],
+      ["s2b", "10", "25.00"],
+      ["s2b", "10", "-"],
+    ]);
+  });
+
+  it("splitting a revised sale that was itself washed divides its replacements in order", () => {
+    const result = json(
+      ledger([
+        tx("b1", "2023-01-03", "buy", "X", "20", "200.00", { lotId: "L1" }),
+        tx("b2", "2024-02-10", "buy", "X", "100", "700.00", { lotId: "L2" }),
+        tx("s2", "2024-02-20", "sell", "X", "100", "600.00", { lotId: "L2" }),
+        tx("b3", "2024-02-22", "buy", "X", "30", "180.00", { lotId: "R3" }),
+        tx("b4", "2024-02-23", "buy", "X", "20", "120.00", { lotId: "R4" }),
+        tx("s1", "2024-03-01", "sell", "X", "20", "150.00", { lotId: "L1" }),
+      ]),
+    );
+    const [split, rest] = result.sales.filter((r) => r.saleTxId === "s2");
+    expect(split?.washedBy).toEqual([{ txId: "b3", lotId: "R3", quantity: "20" }]);
+    expect(rest?.washedBy).toEqual([
+      { txId: "b3", lotId: "R3", quantity: "10" },
+      { txId: "b4", lotId: "R4", quantity: "20" },
+    ]);
+  });
+});
