@@ -18,7 +18,7 @@ export default defineConfig({
         "src/engine/tax-lots/**/*.ts": { lines: 100, branches: 100, functions: 100, statements: 100 },
         "src/engine/wash-sale-check.ts": { lines: 100, branches: 100, functions: 100, statements: 100 },
         "src/engine/holding-period.ts": { lines: 100, branches: 100, functions: 100, statements: 100 },
-        "src/engine/allocate.ts": { lines: 100, branches: 100, functions: 100, statements: 100 },
+        "src/domain/fixed-point.ts": { lines: 100, branches: 100, functions: 100, statements: 100 },
       },
     },
   },

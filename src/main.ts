@@ -1,7 +1,6 @@
 // Composition root: the only place adapters are wired to ports.
 import { type Config, loadConfig } from "./config.ts";
-import { type Database, type DatabaseTarget, openDatabase } from "./db/open-database.ts";
-import { createPrismaBookStore } from "./db/prisma-book-store.ts";
+import type { Database, DatabaseTarget } from "./db/open-database.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { BookStore } from "./ports/book-store.ts";
 import { type Clock, systemClock } from "./ports/clock.ts";
@@ -37,6 +36,8 @@ export function createServices(
   const target = options.database ?? config.database;
   const open = async (): Promise<{ database: Database; close: () => Promise<void> }> => {
     if ("prisma" in target) return { database: target, close: async () => {} };
+    // Loaded on first use: commands without a database (ledger, help) never pay for Prisma.
+    const { openDatabase } = await import("./db/open-database.ts");
     const database = await openDatabase(target);
     return { database, close: () => database.close() };
   };
@@ -54,6 +55,7 @@ export function createServices(
         if (report.applied.length > 0) {
           logger.debug({ applied: report.applied, location: database.location }, "migrations applied");
         }
+        const { createPrismaBookStore } = await import("./db/prisma-book-store.ts");
         return {
           store: createPrismaBookStore(database.prisma),
           database,

@@ -5,6 +5,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MigrationError } from "./errors.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
@@ -20,9 +21,7 @@ export interface MigrationReport {
   alreadyApplied: number;
 }
 
-export class MigrationError extends Error {
-  override name = "MigrationError";
-}
+export { MigrationError };
 
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
   if (!existsSync(dir)) throw new MigrationError(`migrations folder not found: ${dir}`);

@@ -8,6 +8,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config } from "../config.ts";
 import { redactUrl } from "../logger.ts";
+import { DatabaseUnavailableError } from "./errors.ts";
 import { PrismaClient } from "./generated/client.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
 import { pgClientRunner, pgliteRunner, type SqlRunner } from "./sql-runner.ts";
@@ -26,9 +27,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export class DatabaseUnavailableError extends Error {
-  override name = "DatabaseUnavailableError";
-}
+export { DatabaseUnavailableError };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return target.kind === "postgres" ? openPostgres(target.url) : openPglite(target);

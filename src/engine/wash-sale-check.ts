@@ -115,7 +115,7 @@ function sellConflicts(input: WashCheckInput, trade: ProposedTrade, tradeIndex: 
   const { tradeDate } = input;
   const from = addDays(tradeDate, -30);
   const to = addDays(tradeDate, 30);
-  const soldFrom = new Map((trade.lots ?? []).map((lot) => [lot.lotKey, lot.quantity]));
+  const soldLots = new Set((trade.lots ?? []).map((lot) => lot.lotKey));
   const conflicts: WashConflict[] = [];
   const permanent = (accountId: string) => !isTaxable(input, accountId);
 
@@ -124,12 +124,9 @@ function sellConflicts(input: WashCheckInput, trade: ProposedTrade, tradeIndex: 
     // A pending order may fill on any day now: it is inside the window whatever its date.
     const inWindow = acq.status === "pending" || (acq.date >= from && acq.date <= to);
     if (!inWindow) continue;
-    let quantity = acq.quantity;
-    if (quantity && acq.lotKey && acq.accountId === trade.accountId && soldFrom.has(acq.lotKey)) {
-      // Shares of the lot being sold are not their own replacement.
-      quantity = quantity.minus(soldFrom.get(acq.lotKey) as Decimal);
-      if (!quantity.greaterThan(0)) continue;
-    }
+    // The purchase of a lot being sold is no replacement, not even for its unsold rest (Rev. Rul. 56-602).
+    if (acq.lotKey && acq.accountId === trade.accountId && soldLots.has(acq.lotKey)) continue;
+    const quantity = acq.quantity;
     const code: WashConflictCode =
       acq.status === "pending"
         ? "wash.pending-order"

@@ -42,11 +42,12 @@ export const ledgerCommand: Command = {
     if (!input.ok) throw new CliError(input.error, 2);
     const result = runLedger(input.value);
     if (!result.ok) throw new CliError(result.error.message, 2);
-    io.stdout.write(
-      format === "json"
-        ? `${JSON.stringify(ledgerJson(result.value), null, 2)}\n`
-        : renderLedger(result.value),
-    );
+    if (format === "table") {
+      io.stdout.write(renderLedger(result.value));
+    } else {
+      // Indented for a person at a terminal; compact when piped (a 100,000-transaction ledger is ~60 MB).
+      io.stdout.write(`${JSON.stringify(ledgerJson(result.value), null, io.stdoutIsTty ? 2 : undefined)}\n`);
+    }
     return 0;
   },
 };

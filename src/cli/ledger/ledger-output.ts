@@ -1,10 +1,10 @@
 // The ledger result as the spec's JSON (money to cents, half-even, only here) and as a table.
-import { type Decimal, formatFixed } from "../../domain/decimal.ts";
+import { type Fixed, formatCents, formatFixedPoint } from "../../domain/fixed-point.ts";
 import type { LedgerResult, SaleRow } from "../../engine/tax-lots/types.ts";
 import { renderTable } from "../format.ts";
 
-const money = (value: Decimal) => formatFixed(value, 2);
-const shares = (value: Decimal) => value.toString();
+const money = (value: Fixed) => formatCents(value);
+const shares = (value: Fixed) => formatFixedPoint(value);
 
 export function ledgerJson(result: LedgerResult) {
   return {
@@ -32,7 +32,7 @@ export function ledgerJson(result: LedgerResult) {
       washedBy: row.washedBy.map((w) => ({ txId: w.txId, lotId: w.lotId, quantity: shares(w.quantity) })),
       // Beyond the spec, present only when they apply:
       ...(row.taxAdvantaged ? { taxAdvantaged: true } : {}),
-      ...(row.basisAdjustedByLaterWash.isZero()
+      ...(row.basisAdjustedByLaterWash === 0n
         ? {}
         : { basisAdjustedByLaterWash: money(row.basisAdjustedByLaterWash) }),
     })),
@@ -51,7 +51,7 @@ export function ledgerJson(result: LedgerResult) {
 
 /** Form 8949 code W with column (g) = the disallowed loss as a positive amount; null otherwise. */
 function form8949(row: SaleRow): { code: "W"; columnG: string } | null {
-  return row.disallowedLoss.isZero() || row.taxAdvantaged
+  return row.disallowedLoss === 0n || row.taxAdvantaged
     ? null
     : { code: "W", columnG: money(row.disallowedLoss) };
 }

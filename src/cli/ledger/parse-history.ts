@@ -2,7 +2,7 @@
 // Any problem is one line naming the offending transaction; nothing is half-read.
 import { z } from "zod";
 import type { LotReliefMethod } from "../../domain/book.ts";
-import { type Decimal, parseDecimal } from "../../domain/decimal.ts";
+import { FIXED_PLACES, type Fixed, parseFixed } from "../../domain/fixed-point.ts";
 import { parseIsoDate } from "../../domain/iso-date.ts";
 import { err, ok, type Result } from "../../domain/result.ts";
 import { buildFamilies } from "../../engine/substantially-identical.ts";
@@ -17,8 +17,16 @@ const METHODS = {
 } as const;
 const ACCOUNT_TYPES = ["taxable", "ira", "roth", "spouse-taxable", "spouse-ira", "spouse-roth"] as const;
 
-const decimalText = z.string().refine((text) => parseDecimal(text) !== undefined, {
-  message: 'must be a decimal string like "100.25"',
+const decimalText = z.string().transform((text, context): Fixed => {
+  const value = parseFixed(text);
+  if (value === undefined) {
+    context.addIssue({
+      code: "custom",
+      message: `must be a decimal string like "100.25" (at most ${FIXED_PLACES} decimal places), not "${text}"`,
+    });
+    return z.NEVER;
+  }
+  return value;
 });
 const Method = z.enum(Object.keys(METHODS) as [keyof typeof METHODS, ...(keyof typeof METHODS)[]]);
 
@@ -65,10 +73,11 @@ export function parseHistory(text: string): Result<LedgerInput, string> {
   const seen = new Set<string>();
   const parsed: LedgerTransaction[] = [];
   for (const [index, raw] of transactions.entries()) {
-    const label = describeTransaction(raw, index);
     const result = HistoryTransaction.safeParse(raw);
-    if (!result.success) return err(`${label}: ${describeIssue(result.error.issues[0])}`);
+    if (!result.success)
+      return err(`${describeTransaction(raw, index)}: ${describeIssue(result.error.issues[0])}`);
     const tx = result.data;
+    const label = `transaction ${tx.id}`;
     if (seen.has(tx.id)) return err(`${label}: the id "${tx.id}" is used by an earlier transaction`);
     seen.add(tx.id);
     const account = accounts.get(tx.account);
@@ -83,28 +92,29 @@ export function parseHistory(text: string): Result<LedgerInput, string> {
         method: METHODS[accountMethods[tx.account] ?? method] as LotReliefMethod,
       });
     }
-    const quantity = decimal(tx.quantity);
-    if (!quantity.greaterThan(0)) return err(`${label}: quantity must be greater than zero`);
+    const quantity = tx.quantity;
+    if (quantity <= 0n) return err(`${label}: quantity must be greater than zero`);
     if (tx.amount === undefined && tx.price === undefined) return err(`${label}: needs an amount or a price`);
     if (tx.action !== "sell" && tx.lots) return err(`${label}: only a sell can name lots to sell`);
-    const amount =
-      tx.amount !== undefined ? decimal(tx.amount).abs() : quantity.times(decimal(tx.price as string));
-    if (tx.price !== undefined && decimal(tx.price).isNegative())
-      return err(`${label}: price must not be negative`);
-    const lots = tx.lots?.map((lot) => ({ lotId: lot.lotId, quantity: decimal(lot.quantity) }));
-    if (lots?.some((lot) => !lot.quantity.greaterThan(0)))
+    if (tx.price !== undefined && tx.price < 0n) return err(`${label}: price must not be negative`);
+    const amount = tx.amount !== undefined ? abs(tx.amount) : priceTimesQuantity(tx.price as Fixed, quantity);
+    if (amount === undefined)
+      return err(`${label}: price x quantity has more than ${FIXED_PLACES} decimal places; give the amount`);
+    const lots = tx.lots;
+    if (lots?.some((lot) => lot.quantity <= 0n))
       return err(`${label}: each named lot needs a quantity above zero`);
-    parsed.push({
+    const transaction: LedgerTransaction = {
       id: tx.id,
-      date: parseIsoDate(tx.date) as LedgerTransaction["date"],
+      date: tx.date as LedgerTransaction["date"],
       accountId: tx.account,
       action: tx.action,
       symbol: tx.symbol,
       quantity,
       amount,
-      ...(tx.lotId !== undefined ? { lotId: tx.lotId } : {}),
-      ...(lots ? { lots } : {}),
-    });
+    };
+    if (tx.lotId !== undefined) transaction.lotId = tx.lotId;
+    if (lots) transaction.lots = lots;
+    parsed.push(transaction);
   }
   const families = buildFamilies({
     version: "history file",
@@ -114,8 +124,15 @@ export function parseHistory(text: string): Result<LedgerInput, string> {
   return ok({ accounts, transactions: parsed, familyOf: families.familyOf });
 }
 
-function decimal(text: string): Decimal {
-  return parseDecimal(text) as Decimal;
+function abs(value: Fixed): Fixed {
+  return value < 0n ? -value : value;
+}
+
+/** price x quantity in fixed-point, when the product is exact at 8 decimal places. */
+function priceTimesQuantity(price: Fixed, quantity: Fixed): Fixed | undefined {
+  const scale = 10n ** BigInt(FIXED_PLACES);
+  const product = price * quantity;
+  return product % scale === 0n ? product / scale : undefined;
 }
 
 function describeTransaction(raw: unknown, index: number): string {

@@ -1,6 +1,7 @@
-// The ledger's working state: acquisitions (every buy or reinvestment, processed or still ahead)
-// and, per account and symbol, the open parts of lots in first-in order.
-import type { Decimal } from "../../domain/decimal.ts";
+// The ledger's working state, in exact fixed-point (bigint 10^-8 units): acquisitions (every buy
+// or reinvestment, processed or still ahead), the open parts of lots per account and symbol in
+// first-in order, and the sale rows as they are built and revised.
+import type { Fixed } from "../../domain/fixed-point.ts";
 import type { IsoDate } from "../../domain/iso-date.ts";
 import type { SaleRow } from "./types.ts";
 
@@ -13,44 +14,41 @@ export interface Acquisition {
   date: IsoDate;
   /** Position in processing order (date, then input order). */
   seq: number;
-  quantity: Decimal;
-  amount: Decimal;
+  quantity: Fixed;
+  amount: Fixed;
   /** Bought in a taxable account (a replacement there gets the basis adjustment). */
   taxable: boolean;
-  processed: boolean;
-  /** Shares already used as replacement for some loss (each replacement share absorbs one loss share). */
-  used: Decimal;
+  /** Shares not yet used as replacement for some loss (each replacement share absorbs one loss share). */
+  unused: Fixed;
   /** Unused shares of it still held. */
-  openUnmatched: Decimal;
+  openUnmatched: Fixed;
+  /** The last sale (by seq) that sold shares of it: within that sale it is no replacement. */
+  soldInSale: number;
   /** Replacement matches decided before the buy itself was processed. */
   pending: PendingMatch[];
   /** Sale rows that hold its unused shares, for the priorDisposedReplacement policy. */
-  disposals: { row: SaleRow; quantity: Decimal }[];
+  disposals: { row: Row; quantity: Fixed }[];
 }
 
 export interface PendingMatch {
-  quantity: Decimal;
-  disallowed: Decimal;
+  quantity: Fixed;
+  disallowed: Fixed;
   acquiredDate: IsoDate;
 }
 
 /** A part of an open lot: a whole lot, or the matched or unmatched piece of a replacement lot. */
 export interface Part {
   acq: Acquisition;
-  quantity: Decimal;
-  basis: Decimal;
+  quantity: Fixed;
+  basis: Fixed;
   acquiredDate: IsoDate;
-  deferredLoss: Decimal;
+  deferredLoss: Fixed;
   /** These shares were used as a wash-sale replacement. */
   matched: boolean;
 }
 
 /** Shares taken out of a part by a sale. */
-export interface Piece {
-  acq: Acquisition;
-  quantity: Decimal;
-  basis: Decimal;
-  acquiredDate: IsoDate;
-  deferredLoss: Decimal;
-  matched: boolean;
-}
+export type Piece = Part;
+
+/** A sale row is built and revised in place while the ledger runs; its totals are set at the end. */
+export type Row = SaleRow;

@@ -1,11 +1,12 @@
 // The household tax-lot ledger: processes transactions by trade date (same date: input order),
 // relieves lots, computes realised results per sale and lot, and applies household wash sales.
+// All arithmetic is exact fixed-point (bigint 10^-8 units); only "to the cent" rules round.
 import type { LotReliefMethod } from "../../domain/book.ts";
-import { type Decimal, ZERO } from "../../domain/decimal.ts";
+import { allocateCents, type Fixed, formatFixedPoint } from "../../domain/fixed-point.ts";
+import { addDays } from "../../domain/iso-date.ts";
 import { err, ok, type Result } from "../../domain/result.ts";
-import { allocate } from "../allocate.ts";
 import { termOf } from "../holding-period.ts";
-import type { Acquisition, Part, Piece } from "./ledger-state.ts";
+import type { Acquisition, Part, Piece, Row } from "./ledger-state.ts";
 import { type ReliefRequest, relieveLots } from "./lot-relief.ts";
 import {
   DEFAULT_WASH_SALE_POLICY,
@@ -15,9 +16,8 @@ import {
   type LedgerResult,
   type LedgerTransaction,
   type OpenLotRow,
-  type SaleRow,
 } from "./types.ts";
-import { washLoss } from "./wash-sale.ts";
+import { type WashContext, washLoss } from "./wash-sale.ts";
 
 export function runLedger(input: LedgerInput): Result<LedgerResult, LedgerError> {
   const policy = input.policy ?? DEFAULT_WASH_SALE_POLICY;
@@ -26,12 +26,27 @@ export function runLedger(input: LedgerInput): Result<LedgerResult, LedgerError>
     .sort((a, b) => (a.tx.date < b.tx.date ? -1 : a.tx.date > b.tx.date ? 1 : a.index - b.index))
     .map(({ tx }) => tx);
 
-  const acquisitionOf = new Map<LedgerTransaction, Acquisition>();
+  // Per position in processing order: the acquisition a buy opens, and the pool it touches.
+  const acquisitionAt: (Acquisition | undefined)[] = [];
+  const poolAt: Part[][] = [];
+  const pools = new Map<string, Map<string, Part[]>>();
   const acquisitionsByFamily = new Map<string, Acquisition[]>();
   const lotIds = new Set<string>();
   for (const [seq, tx] of ordered.entries()) {
     const account = input.accounts.get(tx.accountId);
     if (!account) return fail("ledger.unknown-account", tx, `${tx.id}: unknown account "${tx.accountId}"`);
+    let bySymbol = pools.get(tx.accountId);
+    if (!bySymbol) {
+      bySymbol = new Map();
+      pools.set(tx.accountId, bySymbol);
+    }
+    let pool = bySymbol.get(tx.symbol);
+    if (!pool) {
+      pool = [];
+      bySymbol.set(tx.symbol, pool);
+    }
+    poolAt.push(pool);
+    acquisitionAt.push(undefined);
     if (tx.action === "sell") continue;
     const lotId = tx.lotId ?? tx.id;
     if (lotIds.has(lotId))
@@ -48,45 +63,35 @@ export function runLedger(input: LedgerInput): Result<LedgerResult, LedgerError>
       quantity: tx.quantity,
       amount: tx.amount,
       taxable: account.taxable,
-      processed: false,
-      used: ZERO,
-      openUnmatched: ZERO,
+      unused: tx.quantity,
+      openUnmatched: 0n,
+      soldInSale: -1,
       pending: [],
       disposals: [],
     };
-    acquisitionOf.set(tx, acq);
+    acquisitionAt[seq] = acq;
     const family = acquisitionsByFamily.get(acq.family);
     if (family) family.push(acq);
     else acquisitionsByFamily.set(acq.family, [acq]);
   }
 
-  const pools = new Map<string, Part[]>();
-  const poolFor = (accountId: string, symbol: string): Part[] => {
-    const key = `${accountId}\u0000${symbol}`;
-    let pool = pools.get(key);
-    if (!pool) {
-      pool = [];
-      pools.set(key, pool);
-    }
-    return pool;
-  };
-  const sales: SaleRow[] = [];
-  const context = {
+  const rows: Row[] = [];
+  const context: WashContext = {
     policy,
     acquisitionsByFamily,
-    poolOf: (acq: Acquisition) => poolFor(acq.accountId, acq.symbol),
-    sales,
+    poolOf: (acq) => poolAt[acq.seq] as Part[],
+    splitsBefore: new Map(),
   };
 
   for (const [seq, tx] of ordered.entries()) {
     // Every account was found in the first pass.
     const account = input.accounts.get(tx.accountId) as LedgerAccount;
-    const acq = acquisitionOf.get(tx);
+    const pool = poolAt[seq] as Part[];
+    const acq = acquisitionAt[seq];
     if (acq) {
-      poolFor(tx.accountId, tx.symbol).push(...openParts(acq));
+      for (const part of openParts(acq)) pool.push(part);
       continue;
     }
-    const pool = poolFor(tx.accountId, tx.symbol);
     const request = reliefRequest(tx, account.method);
     if (!request.ok) return err(request.error);
     const relieved = relieveLots(pool, request.value);
@@ -97,40 +102,53 @@ export function runLedger(input: LedgerInput): Result<LedgerResult, LedgerError>
         : fail(
             e.code,
             tx,
-            `${tx.id}: sells more ${tx.symbol} than ${e.lotId ? `lot "${e.lotId}"` : tx.accountId} holds (${e.held.toString()})`,
+            `${tx.id}: sells more ${tx.symbol} than ${e.lotId ? `lot "${e.lotId}"` : tx.accountId} holds (${formatFixedPoint(e.held)})`,
           );
     }
     const pieces = relieved.value;
-    const proceeds = allocate(
+    const proceeds = allocateCents(
       tx.amount,
       pieces.map((piece) => piece.quantity),
     );
-    const rows = pieces.map((piece, i) => saleRow(tx, piece, proceeds[i] as Decimal, !account.taxable));
-    sales.push(...rows);
-    const soldNow = new Map<Acquisition, Decimal>();
-    for (const piece of pieces) {
-      if (!piece.matched) soldNow.set(piece.acq, (soldNow.get(piece.acq) ?? ZERO).plus(piece.quantity));
-    }
+    const saleRows = pieces.map((piece, i) => saleRow(tx, piece, proceeds[i] as Fixed, !account.taxable));
+    for (const row of saleRows) rows.push(row);
+    for (const piece of pieces) piece.acq.soldInSale = seq;
     if (account.taxable) {
-      const sale = { seq, date: tx.date, family: input.familyOf(tx.symbol), soldNow };
+      const sale = {
+        seq,
+        date: tx.date,
+        windowFrom: addDays(tx.date, -30),
+        windowTo: addDays(tx.date, 30),
+        family: input.familyOf(tx.symbol),
+      };
       pieces.forEach((piece, i) => {
-        const row = rows[i] as SaleRow;
-        if (row.realizedGainLoss.isNegative()) washLoss(context, sale, piece, row);
+        const row = saleRows[i] as Row;
+        if (row.proceeds < row.basis) washLoss(context, sale, piece, row);
       });
     }
     pieces.forEach((piece, i) => {
-      if (!piece.matched) piece.acq.disposals.push({ row: rows[i] as SaleRow, quantity: piece.quantity });
+      if (!piece.matched) piece.acq.disposals.push({ row: saleRows[i] as Row, quantity: piece.quantity });
     });
   }
 
-  const taxableSales = sales.filter((row) => !row.taxAdvantaged);
-  const sum = (pick: (row: SaleRow) => Decimal) =>
-    taxableSales.reduce((total, row) => total.plus(pick(row)), ZERO);
+  const sales =
+    context.splitsBefore.size === 0
+      ? rows
+      : rows.flatMap((row) => [...(context.splitsBefore.get(row) ?? []), row]);
+  let realized = 0n;
+  let disallowed = 0n;
+  for (const row of sales) {
+    row.realizedGainLoss = row.proceeds - row.basis;
+    row.recognizedGainLoss = row.realizedGainLoss + row.disallowedLoss;
+    if (row.taxAdvantaged) continue;
+    realized += row.realizedGainLoss;
+    disallowed += row.disallowedLoss;
+  }
   return ok({
     totals: {
-      realizedGainLoss: sum((row) => row.realizedGainLoss),
-      disallowedLoss: sum((row) => row.disallowedLoss),
-      recognizedGainLoss: sum((row) => row.recognizedGainLoss),
+      realizedGainLoss: realized,
+      disallowedLoss: disallowed,
+      recognizedGainLoss: realized + disallowed,
     },
     sales,
     openLots: openLotRows(pools),
@@ -139,26 +157,39 @@ export function runLedger(input: LedgerInput): Result<LedgerResult, LedgerError>
 
 /** The parts a buy opens: first the shares already matched as replacements, then the rest. */
 function openParts(acq: Acquisition): Part[] {
-  acq.processed = true;
-  const matchedQuantity = acq.pending.reduce((sum, match) => sum.plus(match.quantity), ZERO);
-  const rest = acq.quantity.minus(matchedQuantity);
-  const weights = [...acq.pending.map((match) => match.quantity), ...(rest.isZero() ? [] : [rest])];
-  const bases = allocate(acq.amount, weights);
+  if (acq.pending.length === 0) {
+    acq.openUnmatched = acq.quantity;
+    return [
+      {
+        acq,
+        quantity: acq.quantity,
+        basis: acq.amount,
+        acquiredDate: acq.date,
+        deferredLoss: 0n,
+        matched: false,
+      },
+    ];
+  }
+  let matchedQuantity = 0n;
+  for (const match of acq.pending) matchedQuantity += match.quantity;
+  const rest = acq.quantity - matchedQuantity;
+  const weights = [...acq.pending.map((match) => match.quantity), ...(rest === 0n ? [] : [rest])];
+  const bases = allocateCents(acq.amount, weights);
   const parts: Part[] = acq.pending.map((match, i) => ({
     acq,
     quantity: match.quantity,
-    basis: (bases[i] as Decimal).plus(match.disallowed),
+    basis: (bases[i] as Fixed) + match.disallowed,
     acquiredDate: match.acquiredDate,
     deferredLoss: match.disallowed,
     matched: true,
   }));
-  if (!rest.isZero()) {
+  if (rest !== 0n) {
     parts.push({
       acq,
       quantity: rest,
-      basis: bases[bases.length - 1] as Decimal,
+      basis: bases[bases.length - 1] as Fixed,
       acquiredDate: acq.date,
-      deferredLoss: ZERO,
+      deferredLoss: 0n,
       matched: false,
     });
   }
@@ -170,19 +201,19 @@ function openParts(acq: Acquisition): Part[] {
 function reliefRequest(tx: LedgerTransaction, method: LotReliefMethod): Result<ReliefRequest, LedgerError> {
   const named = tx.lots ?? (tx.lotId ? [{ lotId: tx.lotId, quantity: tx.quantity }] : undefined);
   if (!named) return ok({ kind: "method", method, quantity: tx.quantity });
-  const total = named.reduce((sum, lot) => sum.plus(lot.quantity), ZERO);
-  if (!total.equals(tx.quantity)) {
+  let total = 0n;
+  for (const lot of named) total += lot.quantity;
+  if (total !== tx.quantity) {
     return fail(
       "ledger.lots-mismatch",
       tx,
-      `${tx.id}: the named lots add up to ${total.toString()} shares but the sale is ${tx.quantity.toString()}`,
+      `${tx.id}: the named lots add up to ${formatFixedPoint(total)} shares but the sale is ${formatFixedPoint(tx.quantity)}`,
     );
   }
   return ok({ kind: "named", lots: named });
 }
 
-function saleRow(tx: LedgerTransaction, piece: Piece, proceeds: Decimal, taxAdvantaged: boolean): SaleRow {
-  const realized = proceeds.minus(piece.basis);
+function saleRow(tx: LedgerTransaction, piece: Piece, proceeds: Fixed, taxAdvantaged: boolean): Row {
   return {
     saleTxId: tx.id,
     lotId: piece.acq.lotId,
@@ -194,47 +225,50 @@ function saleRow(tx: LedgerTransaction, piece: Piece, proceeds: Decimal, taxAdva
     term: termOf(piece.acquiredDate, tx.date),
     proceeds,
     basis: piece.basis,
-    realizedGainLoss: realized,
-    disallowedLoss: ZERO,
-    recognizedGainLoss: realized,
+    realizedGainLoss: 0n,
+    disallowedLoss: 0n,
+    recognizedGainLoss: 0n,
     lossPermanentlyDisallowed: false,
     taxAdvantaged,
     washedBy: [],
-    basisAdjustedByLaterWash: ZERO,
+    basisAdjustedByLaterWash: 0n,
   };
 }
 
 /** Every open part, in order of acquisition; identical neighbouring parts of one lot are merged. */
-function openLotRows(pools: ReadonlyMap<string, Part[]>): OpenLotRow[] {
-  const parts = [...pools.values()].flat().sort((a, b) => a.acq.seq - b.acq.seq);
-  const rows: OpenLotRow[] = [];
-  let previous: Part | undefined;
+function openLotRows(pools: ReadonlyMap<string, ReadonlyMap<string, Part[]>>): OpenLotRow[] {
+  const parts = [...pools.values()]
+    .flatMap((bySymbol) => [...bySymbol.values()].flat())
+    .sort((a, b) => a.acq.seq - b.acq.seq);
+  const merged: Part[] = [];
   for (const part of parts) {
-    const last = rows[rows.length - 1];
+    const last = merged[merged.length - 1];
     if (
       last &&
-      previous?.acq === part.acq &&
+      last.acq === part.acq &&
       last.acquiredDate === part.acquiredDate &&
-      last.deferredLoss.isZero() &&
-      part.deferredLoss.isZero()
+      last.deferredLoss === 0n &&
+      part.deferredLoss === 0n
     ) {
-      last.quantity = last.quantity.plus(part.quantity);
-      last.basis = last.basis.plus(part.basis);
+      merged[merged.length - 1] = {
+        ...last,
+        quantity: last.quantity + part.quantity,
+        basis: last.basis + part.basis,
+      };
     } else {
-      rows.push({
-        lotId: part.acq.lotId,
-        accountId: part.acq.accountId,
-        symbol: part.acq.symbol,
-        quantity: part.quantity,
-        basis: part.basis,
-        tradeDate: part.acq.date,
-        acquiredDate: part.acquiredDate,
-        deferredLoss: part.deferredLoss,
-      });
+      merged.push(part);
     }
-    previous = part;
   }
-  return rows;
+  return merged.map((part) => ({
+    lotId: part.acq.lotId,
+    accountId: part.acq.accountId,
+    symbol: part.acq.symbol,
+    quantity: part.quantity,
+    basis: part.basis,
+    tradeDate: part.acq.date,
+    acquiredDate: part.acquiredDate,
+    deferredLoss: part.deferredLoss,
+  }));
 }
 
 function fail(

@@ -1,7 +1,8 @@
 // The tax-lot ledger's inputs and outputs: a household's transactions in, realised results per
-// sale and lot and the open lots out. Decimals and calendar dates only.
+// sale and lot and the open lots out. Exact fixed-point numbers (bigint 10^-8 units) and calendar
+// dates only.
 import type { LotReliefMethod } from "../../domain/book.ts";
-import type { Decimal } from "../../domain/decimal.ts";
+import type { Fixed } from "../../domain/fixed-point.ts";
 import type { IsoDate } from "../../domain/iso-date.ts";
 import type { Term } from "../holding-period.ts";
 
@@ -20,13 +21,13 @@ export interface LedgerTransaction {
   accountId: string;
   action: LedgerAction;
   symbol: string;
-  quantity: Decimal;
+  quantity: Fixed;
   /** Total cost of a buy (its basis) or net proceeds of a sale. */
-  amount: Decimal;
+  amount: Fixed;
   /** Buy: the new lot's id (the transaction id when absent). Sell: the one lot to sell. */
   lotId?: string;
   /** Sell: several named lots (specific identification). */
-  lots?: readonly { lotId: string; quantity: Decimal }[];
+  lots?: readonly { lotId: string; quantity: Fixed }[];
 }
 
 /**
@@ -53,7 +54,7 @@ export interface LedgerInput {
 export interface WashedBy {
   txId: string;
   lotId: string;
-  quantity: Decimal;
+  quantity: Fixed;
 }
 
 export interface SaleRow {
@@ -61,40 +62,40 @@ export interface SaleRow {
   lotId: string;
   accountId: string;
   symbol: string;
-  quantity: Decimal;
+  quantity: Fixed;
   acquiredDate: IsoDate;
   soldDate: IsoDate;
   term: Term;
-  proceeds: Decimal;
-  basis: Decimal;
-  realizedGainLoss: Decimal;
+  proceeds: Fixed;
+  basis: Fixed;
+  realizedGainLoss: Fixed;
   /** Loss disallowed by the wash-sale rule, as a positive amount (Form 8949 column (g), code W). */
-  disallowedLoss: Decimal;
-  recognizedGainLoss: Decimal;
+  disallowedLoss: Fixed;
+  recognizedGainLoss: Fixed;
   /** Some of the loss went to an IRA or Roth replacement: disallowed for good (Rev. Rul. 2008-5). */
   lossPermanentlyDisallowed: boolean;
   /** The sale was in an IRA, Roth, 401k or HSA: nothing is recognised and it is not in the totals. */
   taxAdvantaged: boolean;
   washedBy: WashedBy[];
   /** Set when a later loss sale treated these (already sold) shares as its replacement. */
-  basisAdjustedByLaterWash: Decimal;
+  basisAdjustedByLaterWash: Fixed;
 }
 
 export interface OpenLotRow {
   lotId: string;
   accountId: string;
   symbol: string;
-  quantity: Decimal;
-  basis: Decimal;
+  quantity: Fixed;
+  basis: Fixed;
   tradeDate: IsoDate;
   acquiredDate: IsoDate;
-  deferredLoss: Decimal;
+  deferredLoss: Fixed;
 }
 
 export interface LedgerTotals {
-  realizedGainLoss: Decimal;
-  disallowedLoss: Decimal;
-  recognizedGainLoss: Decimal;
+  realizedGainLoss: Fixed;
+  disallowedLoss: Fixed;
+  recognizedGainLoss: Fixed;
 }
 
 export interface LedgerResult {

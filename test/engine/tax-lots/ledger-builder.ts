@@ -2,7 +2,7 @@
 
 import { ledgerJson } from "../../../src/cli/ledger/ledger-output.ts";
 import type { LotReliefMethod } from "../../../src/domain/book.ts";
-import { Decimal } from "../../../src/domain/decimal.ts";
+import { type Fixed, parseFixed } from "../../../src/domain/fixed-point.ts";
 import { isoDate } from "../../../src/domain/iso-date.ts";
 import { runLedger } from "../../../src/engine/tax-lots/run-ledger.ts";
 import type {
@@ -28,13 +28,17 @@ export function tx(
     accountId: options.account ?? "taxable",
     action,
     symbol,
-    quantity: new Decimal(quantity),
-    amount: new Decimal(amount),
+    quantity: fixed(quantity),
+    amount: fixed(amount),
     ...(options.lotId ? { lotId: options.lotId } : {}),
-    ...(options.lots
-      ? { lots: options.lots.map(([lotId, q]) => ({ lotId, quantity: new Decimal(q) })) }
-      : {}),
+    ...(options.lots ? { lots: options.lots.map(([lotId, q]) => ({ lotId, quantity: fixed(q) })) } : {}),
   };
+}
+
+export function fixed(text: string): Fixed {
+  const value = parseFixed(text);
+  if (value === undefined) throw new Error(`not a fixed-point decimal: ${text}`);
+  return value;
 }
 
 export const ACCOUNTS: Record<string, LedgerAccount> = {

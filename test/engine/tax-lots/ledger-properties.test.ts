@@ -2,6 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Decimal, ZERO } from "../../../src/domain/decimal.ts";
+import { formatFixedPoint } from "../../../src/domain/fixed-point.ts";
 import { addDays, isoDate } from "../../../src/domain/iso-date.ts";
 import type { LedgerTransaction } from "../../../src/engine/tax-lots/types.ts";
 import { json, ledger, tx } from "./ledger-builder.ts";
@@ -49,7 +50,9 @@ describe("ledger invariants", () => {
     fc.assert(
       fc.property(histories, (transactions) => {
         const result = json(ledger(transactions, { groups: GROUPS }));
-        const bought = sum(transactions.filter((t) => t.action !== "sell").map((t) => t.amount.toString()));
+        const bought = sum(
+          transactions.filter((t) => t.action !== "sell").map((t) => formatFixedPoint(t.amount)),
+        );
         const disallowed = sum(result.sales.map((r) => r.disallowedLoss));
         const soldBasis = sum(result.sales.map((r) => r.basis));
         const heldBasis = sum(result.openLots.map((l) => l.basis));
@@ -66,14 +69,16 @@ describe("ledger invariants", () => {
       fc.property(histories, (all) => {
         const transactions = all.filter((t) => t.accountId !== "ira");
         const result = json(ledger(transactions, { groups: GROUPS }));
-        const bought = sum(transactions.filter((t) => t.action !== "sell").map((t) => t.amount.toString()));
+        const bought = sum(
+          transactions.filter((t) => t.action !== "sell").map((t) => formatFixedPoint(t.amount)),
+        );
         const moved = sum(result.sales.map((r) => r.disallowedLoss));
         const soldBasis = sum(result.sales.map((r) => r.basis));
         const heldBasis = sum(result.openLots.map((l) => l.basis));
         expect(soldBasis.plus(heldBasis).equals(bought.plus(moved))).toBe(true);
         for (const sale of transactions.filter((t) => t.action === "sell")) {
           const rows = result.sales.filter((r) => r.saleTxId === sale.id);
-          expect(sum(rows.map((r) => r.proceeds)).equals(sale.amount)).toBe(true);
+          expect(sum(rows.map((r) => r.proceeds)).equals(formatFixedPoint(sale.amount))).toBe(true);
         }
       }),
       { numRuns: 300 },
@@ -88,7 +93,9 @@ describe("ledger invariants", () => {
           for (const symbol of SYMBOLS) {
             const of = (t: LedgerTransaction) => t.accountId === account && t.symbol === symbol;
             const bought = sum(
-              transactions.filter((t) => of(t) && t.action !== "sell").map((t) => t.quantity.toString()),
+              transactions
+                .filter((t) => of(t) && t.action !== "sell")
+                .map((t) => formatFixedPoint(t.quantity)),
             );
             const sold = sum(
               result.sales.filter((r) => r.account === account && r.symbol === symbol).map((r) => r.quantity),

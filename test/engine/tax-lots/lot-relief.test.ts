@@ -197,3 +197,50 @@ describe("lot relief with split lots", () => {
     expect(result.openLots).toEqual([]);
   });
 });
+
+describe("lot relief edge cases", () => {
+  it("HIFO breaks ties between equal costs per share first-in", () => {
+    const result = json(
+      ledger(
+        [
+          tx("b1", "2020-01-02", "buy", "X", "10", "100.00", { lotId: "A" }),
+          tx("b2", "2020-02-03", "buy", "X", "10", "200.00", { lotId: "B" }),
+          tx("b3", "2020-03-02", "buy", "X", "20", "200.00", { lotId: "C" }),
+          tx("b4", "2020-04-01", "buy", "X", "5", "100.00", { lotId: "D" }),
+          tx("s1", "2021-03-01", "sell", "X", "35", "700.00"),
+        ],
+        { method: "HIFO" },
+      ),
+    );
+    expect(result.sales.map((r) => [r.lotId, r.quantity])).toEqual([
+      ["B", "10"],
+      ["D", "5"],
+      ["A", "10"],
+      ["C", "10"],
+    ]);
+  });
+
+  it("the same lot named twice in one sale is relieved twice", () => {
+    const result = json(
+      ledger([
+        tx("b1", "2024-01-02", "buy", "X", "30", "300.00", { lotId: "L1" }),
+        tx("s1", "2024-02-01", "sell", "X", "15", "120.00", {
+          lots: [
+            ["L1", "10"],
+            ["L1", "5"],
+          ],
+        }),
+        tx("r1", "2024-02-05", "buy", "X", "5", "40.00", { lotId: "R1" }),
+      ]),
+    );
+    expect(result.sales.map((r) => [r.lotId, r.quantity, r.disallowedLoss])).toEqual([
+      ["L1", "10", "10.00"],
+      ["L1", "5", "0.00"],
+    ]);
+    // L1's unsold 15 shares are not a replacement for its own sale (Rev. Rul. 56-602); R1's 5 are.
+    expect(result.openLots.map((l) => [l.lotId, l.quantity, l.deferredLoss])).toEqual([
+      ["L1", "15", "0.00"],
+      ["R1", "5", "10.00"],
+    ]);
+  });
+});

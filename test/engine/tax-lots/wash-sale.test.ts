@@ -126,6 +126,19 @@ describe("wash-sale consequences", () => {
     expect(result.sales.every((row) => row.disallowedLoss === "0.00")).toBe(true);
   });
 
+  it("selling part of a block at a loss does not make its unsold rest a replacement (Rev. Rul. 56-602)", () => {
+    const result = json(
+      ledger([
+        tx("b1", "2024-01-02", "buy", "X", "100", "1000.00", { lotId: "L1" }),
+        tx("s1", "2024-01-20", "sell", "X", "50", "400.00"),
+      ]),
+    );
+    expect(result.sales[0]).toMatchObject({ realizedGainLoss: "-100.00", disallowedLoss: "0.00" });
+    expect(result.openLots).toEqual([
+      expect.objectContaining({ lotId: "L1", quantity: "50", basis: "500.00" }),
+    ]);
+  });
+
   it("a lot bought in the 30 days before and still held is a replacement (§1.1091-1(a))", () => {
     const result = json(
       ledger([
