@@ -1,4 +1,4 @@
-// npm run bench: timings that go in the README. Not tests: nothing here asserts a time.
+// npm run bench: the figures in the README's benchmark section. Not tests: nothing asserts a time.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +8,8 @@ import { runLedger } from "../src/engine/tax-lots/run-ledger.ts";
 import { generateHistory } from "./generate-history.ts";
 
 const root = join(import.meta.dirname, "..");
+const size = Number(process.env.BENCH_LEDGER_SIZE ?? 100_000);
+const RUNS = 5;
 
 function time<T>(work: () => T): { result: T; ms: number } {
   const start = performance.now();
@@ -15,43 +17,41 @@ function time<T>(work: () => T): { result: T; ms: number } {
   return { result, ms: performance.now() - start };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+function summary(ms: number[]): string {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] as number;
+  return `median ${(median / 1000).toFixed(2)} s (best ${((sorted[0] as number) / 1000).toFixed(2)}, worst ${((sorted.at(-1) as number) / 1000).toFixed(2)})`;
 }
 
-const size = Number(process.env.BENCH_LEDGER_SIZE ?? 100_000);
 const dir = mkdtempSync(join(tmpdir(), "lotwise-bench-"));
 try {
-  const history = generateHistory(size);
-  const file = join(dir, "history.json");
-  const text = JSON.stringify(history);
-  writeFileSync(file, text);
-  console.log(`ledger: ${size.toLocaleString("en-US")} transactions (${(text.length / 1e6).toFixed(1)} MB)`);
-
-  const parse = time(() => parseHistory(text));
-  if (!parse.result.ok) throw new Error(parse.result.error);
-  const input = parse.result.value;
-  const runs = [1, 2, 3].map(() => time(() => runLedger(input)));
-  const last = runs[runs.length - 1]?.result;
-  if (!last?.ok) throw new Error("ledger failed");
-  const washed = last.value.sales.filter((row) => row.disallowedLoss !== 0n).length;
-  console.log(`  parse + validate        ${parse.ms.toFixed(0)} ms`);
-  console.log(
-    `  engine (median of 3)    ${median(runs.map((r) => r.ms)).toFixed(0)} ms  ` +
-      `(${last.value.sales.length.toLocaleString("en-US")} sale rows, ${washed.toLocaleString("en-US")} washed, ${last.value.openLots.length.toLocaleString("en-US")} open lots)`,
-  );
-
-  const cli = [1, 2, 3].map(() =>
-    time(() =>
-      execFileSync(process.execPath, [join(root, "bin/lotwise.js"), "ledger", "--in", file], {
-        maxBuffer: 1 << 30,
-      }),
-    ),
-  );
-  console.log(
-    `  lotwise ledger (CLI, end to end, median of 3)  ${median(cli.map((r) => r.ms)).toFixed(0)} ms`,
-  );
+  for (const [label, sellShare] of [
+    ["busy household (20% of trades on held positions are sales)", 0.2],
+    ["active trader (40%)", 0.4],
+  ] as const) {
+    const text = JSON.stringify(generateHistory(size, { sellShare }));
+    const file = join(dir, `history-${sellShare}.json`);
+    writeFileSync(file, text);
+    const input = parseHistory(text);
+    if (!input.ok) throw new Error(input.error);
+    const engine = Array.from({ length: RUNS }, () => time(() => runLedger(input.value)));
+    const last = engine.at(-1)?.result;
+    if (!last?.ok) throw new Error("ledger failed");
+    const washed = last.value.sales.filter((row) => row.disallowedLoss !== 0n).length;
+    const cli = Array.from({ length: RUNS }, () =>
+      time(() =>
+        execFileSync(process.execPath, [join(root, "bin/lotwise.js"), "ledger", "--in", file], {
+          maxBuffer: 1 << 30,
+        }),
+      ),
+    );
+    console.log(`ledger, ${size.toLocaleString("en-US")} transactions, ${label}:`);
+    console.log(
+      `  ${last.value.sales.length.toLocaleString("en-US")} sale rows, ${washed.toLocaleString("en-US")} with a wash sale, ${last.value.openLots.length.toLocaleString("en-US")} open lots`,
+    );
+    console.log(`  engine only                       ${summary(engine.map((r) => r.ms))}`);
+    console.log(`  lotwise ledger --in (end to end)  ${summary(cli.map((r) => r.ms))}`);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,8 +1,5 @@
 import { readFileSync } from "node:fs";
-import { runLedger } from "../../engine/tax-lots/run-ledger.ts";
 import { CliError, type Command, UsageError } from "../command.ts";
-import { ledgerJson, renderLedger } from "../ledger/ledger-output.ts";
-import { parseHistory } from "../ledger/parse-history.ts";
 
 export const ledgerCommand: Command = {
   name: "ledger",
@@ -38,15 +35,24 @@ export const ledgerCommand: Command = {
         2,
       );
     }
+    // Loaded here, not at start-up: other commands (and --help) never pay for them.
+    const [{ parseHistory }, { runLedger }, { ledgerJson, renderLedger, writeLedgerJson }] =
+      await Promise.all([
+        import("../ledger/parse-history.ts"),
+        import("../../engine/tax-lots/run-ledger.ts"),
+        import("../ledger/ledger-output.ts"),
+      ]);
     const input = parseHistory(text);
     if (!input.ok) throw new CliError(input.error, 2);
     const result = runLedger(input.value);
     if (!result.ok) throw new CliError(result.error.message, 2);
     if (format === "table") {
       io.stdout.write(renderLedger(result.value));
+    } else if (io.stdoutIsTty) {
+      // Indented for a person at a terminal; compact and streamed when piped.
+      io.stdout.write(`${JSON.stringify(ledgerJson(result.value), null, 2)}\n`);
     } else {
-      // Indented for a person at a terminal; compact when piped (a 100,000-transaction ledger is ~60 MB).
-      io.stdout.write(`${JSON.stringify(ledgerJson(result.value), null, io.stdoutIsTty ? 2 : undefined)}\n`);
+      writeLedgerJson(result.value, (text) => io.stdout.write(text));
     }
     return 0;
   },

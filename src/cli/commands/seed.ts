@@ -1,4 +1,3 @@
-import { buildDemoBook } from "../../demo/demo-book.ts";
 import { parseIsoDate } from "../../domain/iso-date.ts";
 import { type Command, UsageError } from "../command.ts";
 import { demoAnchor } from "../demo-dates.ts";
@@ -22,7 +21,7 @@ export const seedCommand: Command = {
     "as-of": "anchor the book's dates on this day (same day, same book, byte for byte)",
     json: "print the outcome as JSON",
   },
-  run(context, { values }) {
+  async run(context, { values }) {
     const { io, services } = context;
     if (!values.demo) throw new UsageError("nothing to seed: pass --demo to load the demo book");
     const asOfText = values["as-of"] as string | undefined;
@@ -31,7 +30,7 @@ export const seedCommand: Command = {
       throw new UsageError(`--as-of must be a calendar date like 2026-11-20, not "${asOfText}"`);
     }
     const anchor = demoAnchor(services.clock.now(), pinned);
-    const book = buildDemoBook(anchor);
+    const book = (await import("../../demo/demo-book.ts")).buildDemoBook(anchor);
     return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
       const outcome = await opened.store.seedDemo(book, (label) => progress.step(`loading ${label}`));
       progress.done();

@@ -1,4 +1,3 @@
-import { buildDemoBook } from "../../demo/demo-book.ts";
 import type { Command } from "../command.ts";
 import { demoAnchor } from "../demo-dates.ts";
 import { withStore } from "../with-store.ts";
@@ -19,7 +18,9 @@ export const startCommand: Command = {
       let households = await opened.store.listHouseholds();
       let seeded = false;
       if (households.length === 0 && opened.database.kind === "pglite") {
-        const book = buildDemoBook(demoAnchor(services.clock.now()));
+        const book = (await import("../../demo/demo-book.ts")).buildDemoBook(
+          demoAnchor(services.clock.now()),
+        );
         await opened.store.seedDemo(book, (label) => progress.step(`loading the demo book: ${label}`));
         households = await opened.store.listHouseholds();
         seeded = true;

@@ -1,6 +1,6 @@
 // The ledger result as the spec's JSON (money to cents, half-even, only here) and as a table.
 import { type Fixed, formatCents, formatFixedPoint } from "../../domain/fixed-point.ts";
-import type { LedgerResult, SaleRow } from "../../engine/tax-lots/types.ts";
+import type { LedgerResult, OpenLotRow, SaleRow } from "../../engine/tax-lots/types.ts";
 import { renderTable } from "../format.ts";
 
 const money = (value: Fixed) => formatCents(value);
@@ -8,45 +8,76 @@ const shares = (value: Fixed) => formatFixedPoint(value);
 
 export function ledgerJson(result: LedgerResult) {
   return {
-    totals: {
-      realizedGainLoss: money(result.totals.realizedGainLoss),
-      disallowedLoss: money(result.totals.disallowedLoss),
-      recognizedGainLoss: money(result.totals.recognizedGainLoss),
-    },
-    sales: result.sales.map((row) => ({
-      saleTxId: row.saleTxId,
-      lotId: row.lotId,
-      account: row.accountId,
-      symbol: row.symbol,
-      quantity: shares(row.quantity),
-      acquiredDate: row.acquiredDate,
-      soldDate: row.soldDate,
-      term: row.term,
-      proceeds: money(row.proceeds),
-      basis: money(row.basis),
-      realizedGainLoss: money(row.realizedGainLoss),
-      disallowedLoss: money(row.disallowedLoss),
-      recognizedGainLoss: money(row.recognizedGainLoss),
-      lossPermanentlyDisallowed: row.lossPermanentlyDisallowed,
-      form8949: form8949(row),
-      washedBy: row.washedBy.map((w) => ({ txId: w.txId, lotId: w.lotId, quantity: shares(w.quantity) })),
-      // Beyond the spec, present only when they apply:
-      ...(row.taxAdvantaged ? { taxAdvantaged: true } : {}),
-      ...(row.basisAdjustedByLaterWash === 0n
-        ? {}
-        : { basisAdjustedByLaterWash: money(row.basisAdjustedByLaterWash) }),
-    })),
-    openLots: result.openLots.map((lot) => ({
-      lotId: lot.lotId,
-      account: lot.accountId,
-      symbol: lot.symbol,
-      quantity: shares(lot.quantity),
-      basis: money(lot.basis),
-      tradeDate: lot.tradeDate,
-      acquiredDate: lot.acquiredDate,
-      deferredLoss: money(lot.deferredLoss),
-    })),
+    totals: totalsJson(result),
+    sales: result.sales.map(saleJson),
+    openLots: result.openLots.map(openLotJson),
   };
+}
+
+function totalsJson(result: LedgerResult) {
+  return {
+    realizedGainLoss: money(result.totals.realizedGainLoss),
+    disallowedLoss: money(result.totals.disallowedLoss),
+    recognizedGainLoss: money(result.totals.recognizedGainLoss),
+  };
+}
+
+function saleJson(row: SaleRow) {
+  return {
+    saleTxId: row.saleTxId,
+    lotId: row.lotId,
+    account: row.accountId,
+    symbol: row.symbol,
+    quantity: shares(row.quantity),
+    acquiredDate: row.acquiredDate,
+    soldDate: row.soldDate,
+    term: row.term,
+    proceeds: money(row.proceeds),
+    basis: money(row.basis),
+    realizedGainLoss: money(row.realizedGainLoss),
+    disallowedLoss: money(row.disallowedLoss),
+    recognizedGainLoss: money(row.recognizedGainLoss),
+    lossPermanentlyDisallowed: row.lossPermanentlyDisallowed,
+    form8949: form8949(row),
+    washedBy: row.washedBy.map((w) => ({ txId: w.txId, lotId: w.lotId, quantity: shares(w.quantity) })),
+    // Beyond the spec, present only when they apply:
+    ...(row.taxAdvantaged ? { taxAdvantaged: true } : {}),
+    ...(row.basisAdjustedByLaterWash === 0n
+      ? {}
+      : { basisAdjustedByLaterWash: money(row.basisAdjustedByLaterWash) }),
+  };
+}
+
+function openLotJson(lot: OpenLotRow) {
+  return {
+    lotId: lot.lotId,
+    account: lot.accountId,
+    symbol: lot.symbol,
+    quantity: shares(lot.quantity),
+    basis: money(lot.basis),
+    tradeDate: lot.tradeDate,
+    acquiredDate: lot.acquiredDate,
+    deferredLoss: money(lot.deferredLoss),
+  };
+}
+
+/**
+ * Writes the same JSON as `JSON.stringify(ledgerJson(result))`, compact, a batch of rows at a
+ * time, so a ledger of 100,000 transactions never builds one 60 MB string.
+ */
+export function writeLedgerJson(result: LedgerResult, write: (text: string) => void): void {
+  const batch = 2_000;
+  const rows = <T>(items: readonly T[], shape: (item: T) => object) => {
+    for (let start = 0; start < items.length; start += batch) {
+      const parts = items.slice(start, start + batch).map((item) => JSON.stringify(shape(item)));
+      write((start === 0 ? "" : ",") + parts.join(","));
+    }
+  };
+  write(`{"totals":${JSON.stringify(totalsJson(result))},"sales":[`);
+  rows(result.sales, saleJson);
+  write('],"openLots":[');
+  rows(result.openLots, openLotJson);
+  write("]}\n");
 }
 
 /** Form 8949 code W with column (g) = the disallowed loss as a positive amount; null otherwise. */
