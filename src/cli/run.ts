@@ -1,11 +1,12 @@
 // `lotwise` entry: finds the subcommand, parses its flags, runs it, and turns every failure into a
 // one-line message and an exit code (2: bad command line, 1: could not do it). No stack traces.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config.ts";
-import { MigrationError } from "../db/migrate.ts";
-import { DatabaseUnavailableError } from "../db/open-database.ts";
+import { DatabaseUnavailableError, MigrationError } from "../db/errors.ts";
 import type { Services } from "../main.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
 import { CliError, type CliIo, type Command, UsageError } from "./command.ts";
 import { dbMigrateCommand } from "./commands/db-migrate.ts";
 import { householdsCommand } from "./commands/households.ts";
@@ -21,9 +22,8 @@ export const COMMANDS: readonly Command[] = [
   dbMigrateCommand,
 ];
 
-const VERSION = (
-  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
+const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string })
+  .version;
 
 export function renderHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -3,12 +3,12 @@
 // engine and so cannot run offline). An applied migration whose file later changed is refused.
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../project-root.ts";
 import { MigrationError } from "./errors.ts";
 import type { SqlRunner } from "./sql-runner.ts";
 
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+export const MIGRATIONS_DIR = join(PROJECT_ROOT, "prisma/migrations");
 
 export interface Migration {
   name: string;
