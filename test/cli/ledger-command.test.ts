@@ -123,7 +123,7 @@ describe("lotwise ledger", () => {
           {
             ...history.transactions[0],
             amount: undefined,
-            price: "0.123456789".slice(0, 10),
+            price: "0.12345679",
             quantity: "0.5",
           },
         ],
