@@ -43,9 +43,10 @@ export const startCommand: Command = {
       io.stdout.write(
         [
           "",
-          "Available now: lotwise households [<household>], lotwise seed --demo, lotwise db migrate (each with --help).",
-          "Coming next: the tax-lot ledger, drift and harvesting plans, the assistant, and the Slack app with",
-          "button approval; `npm start` will then run the assistant (in this terminal when no Slack token is set).",
+          "Available now: lotwise households [<household>], lotwise ledger --in <history.json>, lotwise seed --demo,",
+          "lotwise db migrate (each with --help).",
+          "Coming next: drift and harvesting plans, the assistant, and the Slack app with button approval;",
+          "`npm start` will then run the assistant (in this terminal when no Slack token is set).",
           "",
         ].join("\n"),
       );
