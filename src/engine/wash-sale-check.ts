@@ -172,14 +172,7 @@ function sellConflicts(input: WashCheckInput, trade: ProposedTrade, tradeIndex: 
       side: "sell",
       accountId: trade.accountId,
       symbol: trade.symbol,
-      with: {
-        tradeIndex: otherIndex,
-        accountId: other.accountId,
-        symbol: other.symbol,
-        date: tradeDate,
-        quantity: other.quantity,
-        permanent: permanent(other.accountId),
-      },
+      with: planTrade(other, otherIndex, tradeDate, permanent(other.accountId)),
       safeFrom: null,
       message: `selling ${trade.symbol} at a loss in ${trade.accountId} would be washed by this plan's own buy of ${other.symbol} in ${other.accountId}`,
     });
@@ -244,17 +237,27 @@ function buyConflicts(input: WashCheckInput, trade: ProposedTrade, tradeIndex: n
       side: "buy",
       accountId: trade.accountId,
       symbol: trade.symbol,
-      with: {
-        tradeIndex: otherIndex,
-        accountId: other.accountId,
-        symbol: other.symbol,
-        date: tradeDate,
-        quantity: other.quantity,
-        permanent,
-      },
+      with: planTrade(other, otherIndex, tradeDate, permanent),
       safeFrom: addDays(tradeDate, 31),
       message: `buying ${trade.symbol} in ${trade.accountId} would wash the loss this plan realises selling ${other.symbol} in ${other.accountId}; safe from ${addDays(tradeDate, 31)}`,
     });
   });
   return conflicts;
+}
+
+/** Another trade of the same plan, as the other side of a conflict. */
+function planTrade(
+  trade: ProposedTrade,
+  tradeIndex: number,
+  date: IsoDate,
+  permanent: boolean,
+): WashConflict["with"] {
+  return {
+    tradeIndex,
+    accountId: trade.accountId,
+    symbol: trade.symbol,
+    date,
+    quantity: trade.quantity,
+    permanent,
+  };
 }

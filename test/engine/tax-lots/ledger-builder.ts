@@ -48,29 +48,20 @@ export const ACCOUNTS: Record<string, LedgerAccount> = {
   "spouse-roth": { id: "spouse-roth", taxable: false, method: "FIFO" },
 };
 
-export function ledger(
-  transactions: LedgerTransaction[],
-  options: {
-    method?: LotReliefMethod;
-    groups?: string[][];
-    policy?: WashSalePolicy;
-    accounts?: Record<string, LedgerAccount>;
-  } = {},
-): LedgerResult {
+export interface LedgerOptions {
+  method?: LotReliefMethod;
+  groups?: string[][];
+  policy?: WashSalePolicy;
+  accounts?: Record<string, LedgerAccount>;
+}
+
+export function ledger(transactions: LedgerTransaction[], options: LedgerOptions = {}): LedgerResult {
   const result = runLedgerResult(transactions, options);
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
 }
 
-export function runLedgerResult(
-  transactions: LedgerTransaction[],
-  options: {
-    method?: LotReliefMethod;
-    groups?: string[][];
-    policy?: WashSalePolicy;
-    accounts?: Record<string, LedgerAccount>;
-  } = {},
-) {
+export function runLedgerResult(transactions: LedgerTransaction[], options: LedgerOptions = {}) {
   const accounts = new Map(
     Object.values(options.accounts ?? ACCOUNTS).map((a) => [
       a.id,
