@@ -36,8 +36,11 @@ export interface HouseholdDrift {
 
 export function computeDrift(book: HouseholdBook, model: ModelVersionSpec): HouseholdDrift {
   const valueByClass = new Map<string, Decimal>();
-  const add = (classId: string, value: Decimal) => valueByClass.set(classId, (valueByClass.get(classId) ?? ZERO).plus(value));
-  const heldAway = new Set(book.accounts.filter((account) => !account.tradeable).map((account) => account.id));
+  const add = (classId: string, value: Decimal) =>
+    valueByClass.set(classId, (valueByClass.get(classId) ?? ZERO).plus(value));
+  const heldAway = new Set(
+    book.accounts.filter((account) => !account.tradeable).map((account) => account.id),
+  );
   let heldAwayValue = ZERO;
   for (const account of book.accounts) {
     add(book.cashClassId, account.cash);
@@ -48,7 +51,11 @@ export function computeDrift(book: HouseholdBook, model: ModelVersionSpec): Hous
     const security = book.securities.get(position.securityId);
     const price = book.prices.get(position.securityId);
     if (!security || !price) {
-      unvalued.push({ accountId: position.accountId, securityId: position.securityId, reason: security ? "no-price" : "unknown-security" });
+      unvalued.push({
+        accountId: position.accountId,
+        securityId: position.securityId,
+        reason: security ? "no-price" : "unknown-security",
+      });
       continue;
     }
     const value = position.quantity.times(price);
@@ -58,13 +65,24 @@ export function computeDrift(book: HouseholdBook, model: ModelVersionSpec): Hous
   const totalValue = [...valueByClass.values()].reduce((sum, value) => sum.plus(value), ZERO);
 
   const modelClasses = new Set(model.targets.map((target) => target.assetClassId));
-  const extra = [...valueByClass.keys()].filter((id) => !modelClasses.has(id) && !valueByClass.get(id)?.isZero()).sort();
+  const extra = [...valueByClass.keys()]
+    .filter((id) => !modelClasses.has(id) && !valueByClass.get(id)?.isZero())
+    .sort();
   const classes = [
-    ...model.targets.map((target) => classDrift(model, target, valueByClass.get(target.assetClassId) ?? ZERO, totalValue)),
+    ...model.targets.map((target) =>
+      classDrift(model, target, valueByClass.get(target.assetClassId) ?? ZERO, totalValue),
+    ),
     ...extra.map((id) =>
       classDrift(
         model,
-        { assetClassId: id, weight: ZERO, bandAbsolute: null, bandRelative: null, primarySecurityId: "", alternateSecurityIds: [] },
+        {
+          assetClassId: id,
+          weight: ZERO,
+          bandAbsolute: null,
+          bandRelative: null,
+          primarySecurityId: "",
+          alternateSecurityIds: [],
+        },
         valueByClass.get(id) ?? ZERO,
         totalValue,
         false,
@@ -81,7 +99,13 @@ export function computeDrift(book: HouseholdBook, model: ModelVersionSpec): Hous
   };
 }
 
-function classDrift(model: ModelVersionSpec, target: ModelTargetSpec, value: Decimal, total: Decimal, inModel = true): ClassDrift {
+function classDrift(
+  model: ModelVersionSpec,
+  target: ModelTargetSpec,
+  value: Decimal,
+  total: Decimal,
+  inModel = true,
+): ClassDrift {
   const actualWeight = total.isZero() ? ZERO : value.dividedBy(total);
   const absoluteDrift = actualWeight.minus(target.weight);
   const bandAbsolute = target.bandAbsolute ?? model.bandAbsolute;

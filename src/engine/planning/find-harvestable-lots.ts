@@ -61,7 +61,11 @@ export interface HarvestScan {
   skipped: HarvestSkip[];
 }
 
-export function findHarvestableLots(book: HouseholdBook, families: Families, settings: HarvestSettings): HarvestScan {
+export function findHarvestableLots(
+  book: HouseholdBook,
+  families: Families,
+  settings: HarvestSettings,
+): HarvestScan {
   const symbolOf = (securityId: string) => book.securities.get(securityId)?.symbol ?? securityId;
   const accountName = new Map(book.accounts.map((account) => [account.id, account.name]));
   const taxable = new Set(book.accounts.filter((account) => account.taxable).map((account) => account.id));
@@ -78,21 +82,40 @@ export function findHarvestableLots(book: HouseholdBook, families: Families, set
       kind: tx.kind === "dividend-reinvest" ? "dividend-reinvest" : "buy",
       ...(tx.lotKey ? { lotKey: tx.lotKey } : {}),
     }));
-  const checkAccounts = new Map(book.accounts.map((account) => [account.id, { id: account.id, taxable: account.taxable }]));
+  const checkAccounts = new Map(
+    book.accounts.map((account) => [account.id, { id: account.id, taxable: account.taxable }]),
+  );
 
   const scan: HarvestScan = { candidates: [], skipped: [] };
   for (const lot of book.lots) {
     if (!taxable.has(lot.accountId)) continue;
     const symbol = symbolOf(lot.securityId);
-    const skip = (code: HarvestSkipCode, message: string, harvestableFrom: IsoDate | null = null, conflicts: WashConflict[] = []) =>
-      scan.skipped.push({ lotKey: lot.lotKey, accountId: lot.accountId, securityId: lot.securityId, symbol, code, message, harvestableFrom, conflicts });
+    const skip = (
+      code: HarvestSkipCode,
+      message: string,
+      harvestableFrom: IsoDate | null = null,
+      conflicts: WashConflict[] = [],
+    ) =>
+      scan.skipped.push({
+        lotKey: lot.lotKey,
+        accountId: lot.accountId,
+        securityId: lot.securityId,
+        symbol,
+        code,
+        message,
+        harvestableFrom,
+        conflicts,
+      });
     const price = book.prices.get(lot.securityId);
     if (lot.costBasis === null) {
       skip("harvest.no-basis", `${symbol} lot ${lot.lotKey} has no cost basis from the custodian`);
       continue;
     }
     if (unreconciled.has(`${lot.accountId}/${lot.securityId}`)) {
-      skip("harvest.unreconciled", `${symbol} in ${accountName.get(lot.accountId)}: its lots do not add up to the position the custodian reports`);
+      skip(
+        "harvest.unreconciled",
+        `${symbol} in ${accountName.get(lot.accountId)}: its lots do not add up to the position the custodian reports`,
+      );
       continue;
     }
     if (!price) {
