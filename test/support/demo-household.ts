@@ -1,7 +1,7 @@
 // A demo household as the planning engine sees it, straight from the demo book (no database).
 
 import { buildDemoBook } from "../../src/demo/demo-book.ts";
-import type { DemoBook } from "../../src/demo/types.ts";
+import type { DemoBook, DemoTransaction } from "../../src/demo/types.ts";
 import { isTaxable } from "../../src/domain/book.ts";
 import { Decimal } from "../../src/domain/decimal.ts";
 import { type IsoDate, isoDate } from "../../src/domain/iso-date.ts";
@@ -79,6 +79,7 @@ export function demoHousehold(householdId: string, asOf: IsoDate = DEMO_ANCHOR):
           tradeDate: t.tradeDate,
           quantity: t.quantity === null ? null : d(t.quantity),
           ...(t.lotKeys[0] ? { lotKey: t.lotKeys[0] } : {}),
+          ...(t.type === "SELL" ? { realizedGainLoss: realizedOf(t, a.transactions) } : {}),
         })),
     ),
     restrictions: household.restrictions.map((r) => ({
@@ -126,4 +127,12 @@ export function demoFamilies(): Families {
     },
     demoBook.securities.map((s) => ({ symbol: s.symbol, trackedIndex: s.trackedIndex })),
   );
+}
+
+/** A demo sale's realised gain or loss: proceeds minus the basis of the lot it names. */
+function realizedOf(sale: DemoTransaction, history: readonly DemoTransaction[]): Decimal | null {
+  const buy = history.find((t) => t.type === "BUY" && t.lotKeys[0] === sale.lotKeys[0]);
+  if (!buy?.quantity || !sale.quantity) return null;
+  const basis = d(buy.amount).abs().times(d(sale.quantity)).dividedBy(d(buy.quantity));
+  return d(sale.amount).abs().minus(basis);
 }
