@@ -1,6 +1,7 @@
 import type { BookStore } from "../ports/book-store.ts";
 import type { PrismaClient } from "./generated/client.ts";
 import { loadHouseholdOverviews, loadLatestPrices } from "./household-overview.ts";
+import { loadPlanningInputs } from "./load-planning-inputs.ts";
 import { seedDemoBook } from "./seed-demo.ts";
 
 export function createPrismaBookStore(prisma: PrismaClient): BookStore {
@@ -8,5 +9,6 @@ export function createPrismaBookStore(prisma: PrismaClient): BookStore {
     listHouseholds: () => loadHouseholdOverviews(prisma),
     latestPrices: (securityIds) => loadLatestPrices(prisma, securityIds),
     seedDemo: (book, onStep) => seedDemoBook(prisma, book, onStep),
+    loadPlanningInputs: (householdId, asOf) => loadPlanningInputs(prisma, householdId, asOf),
   };
 }

@@ -1090,6 +1090,7 @@ function transaction(
     lotKeys: fields.lotKeys,
     description: fields.description,
     externalId: `demo:${id}`,
+    ...(fields.realizedGainLoss === undefined ? {} : { realizedGainLoss: fields.realizedGainLoss }),
   };
 }
 
@@ -1133,6 +1134,12 @@ function activityTransactions(accountKey: string, activity: Activity): DemoTrans
           tradeDate: activity.soldOn,
           price: activity.sellPrice,
           amount: formatFixed(extended(activity.quantity, activity.sellPrice), 2),
+          realizedGainLoss: formatFixed(
+            extended(activity.quantity, activity.sellPrice).minus(
+              extended(activity.quantity, activity.buyPrice),
+            ),
+            2,
+          ),
           description: `${activity.note}: sold ${activity.quantity} ${activity.symbol} @ ${activity.sellPrice}`,
         }),
       ];

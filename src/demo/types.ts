@@ -152,6 +152,8 @@ export interface DemoTransaction {
   lotKeys: string[];
   description: string;
   externalId: string;
+  /** Sells: the realised gain (+) or loss (-) the custodian reported. */
+  realizedGainLoss?: string;
 }
 
 export interface DemoUser {

@@ -3,6 +3,7 @@
 import type { DemoBook } from "../demo/types.ts";
 import type { AccountType, LotReliefMethod, PersonRole } from "../domain/book.ts";
 import type { Decimal } from "../domain/decimal.ts";
+import type { HouseholdBook, ModelVersionSpec } from "../domain/household-book.ts";
 import type { IsoDate } from "../domain/iso-date.ts";
 
 export interface BookStore {
@@ -11,6 +12,26 @@ export interface BookStore {
   latestPrices(securityIds?: string[]): Promise<Map<string, LatestPrice>>;
   /** Loads the demo book, all or nothing; a second load changes nothing. */
   seedDemo(book: DemoBook, onStep?: (label: string) => void): Promise<SeedOutcome>;
+  /** Everything planning needs for one household as of a trade date; null if there is no such household. */
+  loadPlanningInputs(householdId: string, asOf: IsoDate): Promise<PlanningInputs | null>;
+}
+
+export interface PlanningInputs {
+  book: HouseholdBook;
+  /** The model version in force on the trade date, if the household has one. */
+  model: ModelVersionSpec | null;
+  /** The substantially-identical policy version in force on the trade date. */
+  policy: {
+    id: string;
+    version: string;
+    sameIndexIsIdentical: boolean;
+    groups: { name: string; symbols: string[] }[];
+  } | null;
+  /** Where each number came from and how old it is (for the freshness rule and the plan's inputs). */
+  dataAsOf: {
+    snapshots: { accountId: string; snapshotId: string; asOf: string; source: string }[];
+    prices: { securityId: string; asOf: string; source: string }[];
+  };
 }
 
 export type SeedOutcome =

@@ -4,8 +4,8 @@ import { buildDemoBook } from "../../src/demo/demo-book.ts";
 import type { DemoBook, DemoTransaction } from "../../src/demo/types.ts";
 import { isTaxable } from "../../src/domain/book.ts";
 import { Decimal } from "../../src/domain/decimal.ts";
+import type { HouseholdBook, ModelVersionSpec } from "../../src/domain/household-book.ts";
 import { type IsoDate, isoDate } from "../../src/domain/iso-date.ts";
-import type { HouseholdBook, ModelVersionSpec } from "../../src/engine/planning/types.ts";
 import { buildFamilies, type Families } from "../../src/engine/substantially-identical.ts";
 
 export const DEMO_ANCHOR = isoDate("2026-11-20");

@@ -3,7 +3,7 @@
 // the cash class. A class is out of band when it is more than the absolute band (5 points) OR more
 // than the relative band (25% of target) away: |actual - target| > min(absolute, relative x target).
 import { type Decimal, ZERO } from "../../domain/decimal.ts";
-import type { HouseholdBook, ModelTargetSpec, ModelVersionSpec } from "./types.ts";
+import type { HouseholdBook, ModelTargetSpec, ModelVersionSpec } from "../../domain/household-book.ts";
 
 export interface ClassDrift {
   assetClassId: string;

@@ -3,11 +3,11 @@
 // not restricted, and not blocked by a household wash sale. Every taxable lot considered and not
 // harvested carries a reason code, and the date it becomes harvestable where one is known.
 import { type Decimal, ZERO } from "../../domain/decimal.ts";
+import type { HouseholdBook, PlanningLot } from "../../domain/household-book.ts";
 import { addDays, type IsoDate, maxIsoDate } from "../../domain/iso-date.ts";
 import { type Term, termOf } from "../holding-period.ts";
 import type { Families } from "../substantially-identical.ts";
 import { checkWashSales, type KnownAcquisition, type WashConflict } from "../wash-sale-check.ts";
-import type { HouseholdBook, PlanningLot } from "./types.ts";
 
 export interface HarvestSettings {
   /** Smallest loss worth harvesting, in dollars. */

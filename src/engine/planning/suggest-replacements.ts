@@ -3,9 +3,9 @@
 // its own family in the last 30 days, and not restricted. Ranked: the model's own securities for
 // the class first (primary, then alternates in order), then the rest of the class by expense ratio.
 import type { Security } from "../../domain/book.ts";
+import type { HouseholdBook, ModelVersionSpec } from "../../domain/household-book.ts";
 import { addDays, type IsoDate } from "../../domain/iso-date.ts";
 import type { Families } from "../substantially-identical.ts";
-import type { HouseholdBook, ModelVersionSpec } from "./types.ts";
 
 export interface Replacement {
   securityId: string;

@@ -3,8 +3,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Decimal } from "../../../src/domain/decimal.ts";
+import type { HouseholdBook, ModelVersionSpec } from "../../../src/domain/household-book.ts";
 import { computeDrift } from "../../../src/engine/planning/compute-drift.ts";
-import type { HouseholdBook, ModelVersionSpec } from "../../../src/engine/planning/types.ts";
 import { demoHousehold, demoModel } from "../../support/demo-household.ts";
 
 const d = (v: string) => new Decimal(v);

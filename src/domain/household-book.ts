@@ -1,9 +1,9 @@
 // What planning sees of a household: accounts, positions, lots, prices, recent and expected
 // purchases, restrictions, the model version and settings. Plain data, passed in: the engine reads
 // no database and no clock (`asOf` is an argument).
-import type { AccountType, RebalanceTarget, RestrictionKind, Security } from "../../domain/book.ts";
-import type { Decimal } from "../../domain/decimal.ts";
-import type { IsoDate } from "../../domain/iso-date.ts";
+import type { AccountType, RebalanceTarget, RestrictionKind, Security } from "./book.ts";
+import type { Decimal } from "./decimal.ts";
+import type { IsoDate } from "./iso-date.ts";
 
 export interface PlanningAccount {
   id: string;

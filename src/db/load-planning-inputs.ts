@@ -1,0 +1,201 @@
+// Everything planning needs about one household, read from the database and mapped to domain
+// values: the latest snapshot of every open account, security master, latest prices, the wash-sale
+// relevant transactions, restrictions, the model version in force and the policy version in force.
+import { isTaxable, type Security } from "../domain/book.ts";
+import type { HouseholdBook, ModelVersionSpec, PlanningTransaction } from "../domain/household-book.ts";
+import { addDays, type IsoDate } from "../domain/iso-date.ts";
+import type { PlanningInputs } from "../ports/book-store.ts";
+import type { PrismaClient } from "./generated/client.ts";
+import { loadLatestPrices } from "./household-overview.ts";
+import { fromIsoDate, toDecimal, toDecimalOrNull, toIsoDate } from "./mapping.ts";
+
+const TRANSACTION_KINDS = { BUY: "buy", DIVIDEND_REINVEST: "dividend-reinvest", SELL: "sell" } as const;
+const STATUSES = { SETTLED: "settled", PENDING: "pending", SCHEDULED: "scheduled" } as const;
+
+export async function loadPlanningInputs(
+  prisma: PrismaClient,
+  householdId: string,
+  asOf: IsoDate,
+): Promise<PlanningInputs | null> {
+  const household = await prisma.household.findUnique({
+    where: { id: householdId },
+    include: {
+      accounts: { where: { closedOn: null }, orderBy: { id: "asc" } },
+      restrictions: { where: { endedAt: null }, orderBy: { id: "asc" } },
+      assignments: {
+        where: { effectiveDate: { lte: fromIsoDate(asOf) } },
+        orderBy: [{ effectiveDate: "desc" }, { createdAt: "desc" }],
+        take: 1,
+        include: {
+          modelVersion: {
+            include: {
+              model: true,
+              targets: {
+                orderBy: [{ assetClass: { sortOrder: "asc" } }, { assetClassId: "asc" }],
+                include: { alternates: { orderBy: { rank: "asc" } } },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  if (!household) return null;
+  const accountIds = household.accounts.map((account) => account.id);
+  const [snapshots, securityRows, cashClass, transactions, policy] = await Promise.all([
+    prisma.accountSnapshot.findMany({
+      where: { accountId: { in: accountIds } },
+      distinct: ["accountId"],
+      orderBy: [{ accountId: "asc" }, { asOf: "desc" }, { createdAt: "desc" }],
+      include: {
+        positions: { orderBy: { securityId: "asc" } },
+        lots: { orderBy: [{ tradeDate: "asc" }, { lotKey: "asc" }] },
+      },
+    }),
+    prisma.security.findMany({ orderBy: { symbol: "asc" } }),
+    prisma.assetClass.findFirst({ where: { isCash: true }, orderBy: { id: "asc" } }),
+    prisma.transaction.findMany({
+      where: {
+        accountId: { in: accountIds },
+        type: { in: ["BUY", "DIVIDEND_REINVEST", "SELL"] },
+        OR: [
+          { status: { in: ["PENDING", "SCHEDULED"] } },
+          { status: "SETTLED", tradeDate: { gte: fromIsoDate(addDays(asOf, -61)), lte: fromIsoDate(asOf) } },
+        ],
+      },
+      orderBy: [{ tradeDate: "asc" }, { id: "asc" }],
+    }),
+    prisma.substantiallyIdenticalPolicy.findFirst({
+      where: { effectiveDate: { lte: fromIsoDate(asOf) } },
+      orderBy: { version: "desc" },
+      include: {
+        groups: { orderBy: { name: "asc" }, include: { members: { include: { security: true } } } },
+      },
+    }),
+  ]);
+  const prices = await loadLatestPrices(prisma);
+  const snapshotOf = new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot]));
+  const securities = new Map<string, Security>(
+    securityRows.map((row) => [
+      row.id,
+      {
+        id: row.id,
+        symbol: row.symbol,
+        cusip: row.cusip,
+        name: row.name,
+        type: row.type,
+        assetClassId: row.assetClassId,
+        trackedIndex: row.trackedIndex,
+        fundFamily: row.fundFamily,
+        expenseRatio: toDecimalOrNull(row.expenseRatio),
+      },
+    ]),
+  );
+  const book: HouseholdBook = {
+    householdId,
+    asOf,
+    accounts: household.accounts.map((account) => ({
+      id: account.id,
+      name: account.nickname,
+      type: account.type,
+      taxable: isTaxable(account.type),
+      tradeable: account.tradeable,
+      // An account with no snapshot yet holds nothing we know of.
+      cash: toDecimal(snapshotOf.get(account.id)?.cash ?? 0),
+      cashReserve: toDecimal(account.cashReserve),
+      fractionalShares: account.fractionalShares,
+    })),
+    positions: snapshots.flatMap((snapshot) =>
+      snapshot.positions.map((position) => ({
+        accountId: snapshot.accountId,
+        securityId: position.securityId,
+        quantity: toDecimal(position.quantity),
+        reportedCostBasis: toDecimalOrNull(position.reportedCostBasis),
+      })),
+    ),
+    lots: snapshots.flatMap((snapshot) =>
+      snapshot.lots.map((lot) => ({
+        lotKey: lot.lotKey,
+        accountId: lot.accountId,
+        securityId: lot.securityId,
+        tradeDate: toIsoDate(lot.tradeDate),
+        acquiredDate: toIsoDate(lot.acquiredDate),
+        quantity: toDecimal(lot.quantity),
+        costBasis: toDecimalOrNull(lot.costBasis),
+      })),
+    ),
+    securities,
+    cashClassId: cashClass?.id ?? "cash",
+    prices: new Map([...prices].map(([id, latest]) => [id, latest.price])),
+    transactions: transactions.flatMap((tx): PlanningTransaction[] =>
+      tx.securityId === null || tx.status === "CANCELLED" || !(tx.type in TRANSACTION_KINDS)
+        ? []
+        : [
+            {
+              id: tx.id,
+              accountId: tx.accountId,
+              securityId: tx.securityId,
+              kind: TRANSACTION_KINDS[tx.type as keyof typeof TRANSACTION_KINDS],
+              status: STATUSES[tx.status],
+              tradeDate: toIsoDate(tx.tradeDate),
+              quantity: toDecimalOrNull(tx.quantity),
+              realizedGainLoss: toDecimalOrNull(tx.realizedGainLoss),
+              ...(tx.lotKeys[0] ? { lotKey: tx.lotKeys[0] } : {}),
+            },
+          ],
+    ),
+    restrictions: household.restrictions.map((r) => ({
+      kind: r.kind,
+      accountId: r.accountId,
+      securityId: r.securityId,
+      reason: r.reason,
+    })),
+  };
+  const assignment = household.assignments[0];
+  const model: ModelVersionSpec | null = assignment
+    ? {
+        id: assignment.modelVersion.id,
+        name: assignment.modelVersion.model.name,
+        version: assignment.modelVersion.version,
+        bandAbsolute: toDecimal(assignment.modelVersion.bandAbsolute),
+        bandRelative: toDecimal(assignment.modelVersion.bandRelative),
+        rebalanceTo: assignment.modelVersion.rebalanceTo,
+        targets: assignment.modelVersion.targets.map((target) => ({
+          assetClassId: target.assetClassId,
+          weight: toDecimal(target.weight),
+          bandAbsolute: toDecimalOrNull(target.bandAbsolute),
+          bandRelative: toDecimalOrNull(target.bandRelative),
+          primarySecurityId: target.primarySecurityId,
+          alternateSecurityIds: target.alternates.map((alternate) => alternate.securityId),
+        })),
+      }
+    : null;
+  return {
+    book,
+    model,
+    policy: policy
+      ? {
+          id: policy.id,
+          version: `si-policy-v${policy.version}`,
+          sameIndexIsIdentical: policy.sameIndexIsIdentical,
+          groups: policy.groups.map((group) => ({
+            name: group.name,
+            symbols: group.members.map((member) => member.security.symbol).sort(),
+          })),
+        }
+      : null,
+    dataAsOf: {
+      snapshots: snapshots.map((s) => ({
+        accountId: s.accountId,
+        snapshotId: s.id,
+        asOf: s.asOf.toISOString(),
+        source: s.source,
+      })),
+      prices: [...prices].map(([securityId, latest]) => ({
+        securityId,
+        asOf: latest.asOf,
+        source: latest.source,
+      })),
+    },
+  };
+}
