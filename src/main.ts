@@ -4,9 +4,11 @@ import type { Database, DatabaseTarget } from "./db/open-database.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { BookStore } from "./ports/book-store.ts";
 import { type Clock, systemClock } from "./ports/clock.ts";
+import type { ModelStore } from "./ports/model-store.ts";
 
 export interface OpenedStore {
   store: BookStore;
+  models: ModelStore;
   database: Database;
   /** Migrations applied while opening (empty when the schema was current). */
   migrationsApplied: string[];
@@ -56,8 +58,10 @@ export function createServices(
           logger.debug({ applied: report.applied, location: database.location }, "migrations applied");
         }
         const { createPrismaBookStore } = await import("./db/prisma-book-store.ts");
+        const { createPrismaModelStore } = await import("./db/model-store.ts");
         return {
           store: createPrismaBookStore(database.prisma),
+          models: createPrismaModelStore(database.prisma),
           database,
           migrationsApplied: report.applied,
           close,

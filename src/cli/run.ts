@@ -11,6 +11,12 @@ import { CliError, type CliIo, type Command, UsageError } from "./command.ts";
 import { dbMigrateCommand } from "./commands/db-migrate.ts";
 import { householdsCommand } from "./commands/households.ts";
 import { ledgerCommand } from "./commands/ledger.ts";
+import {
+  modelsAssignCommand,
+  modelsListCommand,
+  modelsNewVersionCommand,
+  modelsShowCommand,
+} from "./commands/models.ts";
 import { seedCommand } from "./commands/seed.ts";
 import { startCommand } from "./commands/start.ts";
 
@@ -18,6 +24,10 @@ export const COMMANDS: readonly Command[] = [
   startCommand,
   householdsCommand,
   ledgerCommand,
+  modelsListCommand,
+  modelsShowCommand,
+  modelsNewVersionCommand,
+  modelsAssignCommand,
   seedCommand,
   dbMigrateCommand,
 ];

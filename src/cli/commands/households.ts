@@ -1,6 +1,6 @@
 import { isTaxable } from "../../domain/book.ts";
 import { Decimal, formatFixed } from "../../domain/decimal.ts";
-import { findHousehold } from "../../engine/find-household.ts";
+import { findHousehold } from "../../engine/find-by-name.ts";
 import { sumValuations, type Valuation, valueHoldings } from "../../engine/value-holdings.ts";
 import type { HouseholdOverview, LatestPrice } from "../../ports/book-store.ts";
 import { CliError, type Command } from "../command.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findHousehold } from "../../src/engine/find-household.ts";
+import { findHousehold } from "../../src/engine/find-by-name.ts";
 
 const households = [
   { id: "hh-chen", name: "Chen Household" },
@@ -25,7 +25,7 @@ describe("findHousehold", () => {
     const found = findHousehold("che", households);
     expect(found.ok).toBe(false);
     if (!found.ok) {
-      expect(found.error.code).toBe("household.ambiguous");
+      expect(found.error.code).toBe("lookup.ambiguous");
       expect(found.error.message).toContain("Chen Household (hh-chen)");
     }
   });
@@ -33,11 +33,11 @@ describe("findHousehold", () => {
   it("reports no match and an empty query as values, not exceptions", () => {
     expect(findHousehold("smith", households)).toMatchObject({
       ok: false,
-      error: { code: "household.not-found" },
+      error: { code: "lookup.not-found" },
     });
     expect(findHousehold("  ", households)).toMatchObject({
       ok: false,
-      error: { code: "household.empty-query" },
+      error: { code: "lookup.empty-query" },
     });
   });
 });
