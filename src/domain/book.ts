@@ -1,7 +1,6 @@
 // The household book as the engine sees it: plain data, decimals and calendar dates only.
 // Adapters (db, custodians) map their own shapes onto these at the edge.
 import type { Decimal } from "./decimal.ts";
-import type { IsoDate } from "./iso-date.ts";
 
 export const ACCOUNT_TYPES = [
   "TAXABLE",
@@ -57,30 +56,4 @@ export interface Security {
   trackedIndex: string | null;
   fundFamily: string | null;
   expenseRatio: Decimal | null;
-}
-
-export interface Lot {
-  lotKey: string;
-  accountId: string;
-  securityId: string;
-  tradeDate: IsoDate;
-  acquiredDate: IsoDate;
-  quantity: Decimal;
-  /** Total basis, including any deferred wash-sale loss; null when the custodian reports none. */
-  costBasis: Decimal | null;
-  deferredWashLoss: Decimal;
-}
-
-export interface Position {
-  securityId: string;
-  quantity: Decimal;
-  reportedCostBasis: Decimal | null;
-}
-
-export interface Price {
-  securityId: string;
-  /** ISO 8601 instant. */
-  asOf: string;
-  price: Decimal;
-  source: string;
 }

@@ -1,6 +1,7 @@
 // Target models: versions are immutable and effective-dated; households are assigned a version.
 import type { RebalanceTarget, Security } from "../domain/book.ts";
 import type { Decimal } from "../domain/decimal.ts";
+import type { ModelTargetSpec } from "../domain/household-book.ts";
 import type { IsoDate } from "../domain/iso-date.ts";
 
 export interface ModelSummary {
@@ -36,14 +37,7 @@ export interface NewModelVersion {
   bandRelative: Decimal;
   rebalanceTo: RebalanceTarget;
   notes: string | null;
-  targets: {
-    assetClassId: string;
-    weight: Decimal;
-    bandAbsolute: Decimal | null;
-    bandRelative: Decimal | null;
-    primarySecurityId: string;
-    alternateSecurityIds: string[];
-  }[];
+  targets: readonly ModelTargetSpec[];
 }
 
 export interface ModelStore {

@@ -3,6 +3,7 @@
 // securities exist and belong to the class they serve.
 import type { Security } from "../../domain/book.ts";
 import { type Decimal, ZERO } from "../../domain/decimal.ts";
+import type { ModelTargetSpec } from "../../domain/household-book.ts";
 import { err, ok, type Result } from "../../domain/result.ts";
 
 export interface ModelVersionDraft {
@@ -18,21 +19,12 @@ export interface ModelVersionDraft {
   }[];
 }
 
-export interface ResolvedTarget {
-  assetClassId: string;
-  weight: Decimal;
-  bandAbsolute: Decimal | null;
-  bandRelative: Decimal | null;
-  primarySecurityId: string;
-  alternateSecurityIds: string[];
-}
-
 /** Checks a draft against the asset classes and the security master; every problem is listed. */
 export function validateModelVersion(
   draft: ModelVersionDraft,
   assetClassIds: ReadonlySet<string>,
   securitiesBySymbol: ReadonlyMap<string, Security>,
-): Result<ResolvedTarget[], string[]> {
+): Result<ModelTargetSpec[], string[]> {
   const problems: string[] = [];
   const band = (value: Decimal | null, what: string) => {
     if (value !== null && (value.isNegative() || value.isZero() || value.greaterThan(1))) {
@@ -44,7 +36,7 @@ export function validateModelVersion(
   if (draft.targets.length === 0) problems.push("a model needs at least one target");
   const seen = new Set<string>();
   let total = ZERO;
-  const resolved: ResolvedTarget[] = [];
+  const resolved: ModelTargetSpec[] = [];
   for (const target of draft.targets) {
     const where = `target ${target.assetClassId}`;
     if (!assetClassIds.has(target.assetClassId)) problems.push(`${where}: unknown asset class`);
