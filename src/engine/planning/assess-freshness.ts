@@ -42,9 +42,13 @@ export function assessFreshness(
       }
       return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
     });
-  const oldest = aged.reduce<(typeof aged)[number] | undefined>(
-    (acc, input) => (acc === undefined || (input.ageSeconds ?? 0) > (acc.ageSeconds ?? 0) ? input : acc),
-    undefined,
-  );
+  let oldest: (typeof aged)[number] | undefined;
+  for (const input of aged) {
+    if (
+      input.ageSeconds !== null &&
+      (oldest === undefined || input.ageSeconds > (oldest.ageSeconds as number))
+    )
+      oldest = input;
+  }
   return { stale: staleInputs.length > 0, maxAgeSeconds, staleInputs, oldestAsOf: oldest?.asOf ?? null };
 }

@@ -83,7 +83,7 @@ export function computeDrift(book: HouseholdBook, model: ModelVersionSpec): Hous
           primarySecurityId: "",
           alternateSecurityIds: [],
         },
-        valueByClass.get(id) ?? ZERO,
+        valueByClass.get(id) as Decimal,
         totalValue,
         false,
       ),

@@ -56,6 +56,18 @@ export interface HarvestSkip {
   conflicts: WashConflict[];
 }
 
+// What can block the sale of a lot (the check is given no other trades of a plan).
+type SaleConflictCode = Exclude<
+  WashConflict["code"],
+  "wash.buy-in-plan" | "wash.recent-loss" | "wash.loss-in-plan"
+>;
+const CONFLICT_WORDS: Record<SaleConflictCode, string> = {
+  "wash.purchase-in-lookback": "a purchase",
+  "wash.dividend-reinvestment": "a dividend reinvestment",
+  "wash.pending-order": "a pending order",
+  "wash.scheduled-investment": "a scheduled investment",
+};
+
 export interface HarvestScan {
   candidates: HarvestCandidate[];
   skipped: HarvestSkip[];
@@ -159,15 +171,13 @@ export function findHarvestableLots(
       ],
     });
     if (conflicts.length > 0) {
-      const from = conflicts.reduce<IsoDate | null>(
-        (latest, c) => (latest === null || c.safeFrom === null ? null : maxIsoDate(latest, c.safeFrom)),
-        conflicts[0]?.safeFrom ?? null,
-      );
+      // Only the proposed sale is checked, so every conflict has a date it clears.
+      const from = conflicts.map((c) => c.safeFrom as IsoDate).reduce(maxIsoDate);
       const first = conflicts[0] as WashConflict;
-      const why = `${first.with.symbol} in ${accountName.get(first.with.accountId) ?? first.with.accountId} on ${first.with.date}`;
+      const more = conflicts.length > 1 ? ` (and ${conflicts.length - 1} more)` : "";
       skip(
         "harvest.wash-sale",
-        `${symbol} lot ${lot.lotKey}: wash-sale window open${from ? ` until ${addDays(from, -1)}` : ""} because of ${first.code === "wash.scheduled-investment" ? "a scheduled investment" : first.code === "wash.pending-order" ? "a pending order" : first.code === "wash.dividend-reinvestment" ? "a dividend reinvestment" : "a purchase"}: ${why}${conflicts.length > 1 ? ` (and ${conflicts.length - 1} more)` : ""}`,
+        `${symbol} lot ${lot.lotKey}: wash-sale window open until ${addDays(from, -1)} because of ${CONFLICT_WORDS[first.code as SaleConflictCode]}: ${first.with.symbol} in ${accountName.get(first.with.accountId)} on ${first.with.date}${more}`,
         from,
         conflicts,
       );
@@ -192,7 +202,8 @@ export function findHarvestableLots(
   return scan;
 }
 
-/** Positions whose lots do not sum to the reported quantity, or that have lots without basis. */
+/** Positions whose lots do not sum to the reported quantity (lots with no reported position
+ * included), or that have lots without basis. */
 function unreconciledPositions(book: HouseholdBook): Set<string> {
   const held = new Map<string, Decimal>();
   const noBasis = new Set<string>();
@@ -202,10 +213,13 @@ function unreconciledPositions(book: HouseholdBook): Set<string> {
     if (lot.costBasis === null) noBasis.add(key);
   }
   const out = new Set<string>(noBasis);
+  const reported = new Set<string>();
   for (const position of book.positions) {
     const key = `${position.accountId}/${position.securityId}`;
+    reported.add(key);
     if (!(held.get(key) ?? ZERO).equals(position.quantity)) out.add(key);
   }
+  for (const key of held.keys()) if (!reported.has(key)) out.add(key);
   return out;
 }
 

@@ -3,6 +3,7 @@
 // its own family in the last 30 days, and not restricted. Ranked: the model's own securities for
 // the class first (primary, then alternates in order), then the rest of the class by expense ratio.
 import type { Security } from "../../domain/book.ts";
+import { Decimal } from "../../domain/decimal.ts";
 import type { HouseholdBook, ModelVersionSpec } from "../../domain/household-book.ts";
 import { addDays, type IsoDate } from "../../domain/iso-date.ts";
 import type { Families } from "../substantially-identical.ts";
@@ -98,15 +99,14 @@ export function suggestReplacements(
   return search;
 }
 
+// Model order first (primary, then alternates), then the cheapest fund, then the symbol; a fund
+// without a known expense ratio sorts after those with one.
+const UNKNOWN_EXPENSE = new Decimal("Infinity");
+
 function compareCandidates(a: Security, b: Security, modelOrder: readonly string[]): number {
-  const ia = modelOrder.indexOf(a.id);
-  const ib = modelOrder.indexOf(b.id);
-  if (ia !== ib) return ia === -1 ? 1 : ib === -1 ? -1 : ia - ib;
-  if (a.expenseRatio && b.expenseRatio && !a.expenseRatio.equals(b.expenseRatio))
-    return a.expenseRatio.comparedTo(b.expenseRatio);
-  if (a.expenseRatio && !b.expenseRatio) return -1;
-  if (!a.expenseRatio && b.expenseRatio) return 1;
-  return a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0;
+  const rank = (s: Security) => (modelOrder.includes(s.id) ? modelOrder.indexOf(s.id) : modelOrder.length);
+  const expense = (s: Security) => s.expenseRatio ?? UNKNOWN_EXPENSE;
+  return rank(a) - rank(b) || expense(a).comparedTo(expense(b)) || a.symbol.localeCompare(b.symbol, "en");
 }
 
 function allowedBecause(sold: Security, candidate: Security, policyVersion: string): string {

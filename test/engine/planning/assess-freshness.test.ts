@@ -79,3 +79,18 @@ describe("instantMillis", () => {
     expect(instantMillis(text)).toBeUndefined();
   });
 });
+
+describe("assessFreshness ordering", () => {
+  it("inputs of the same age are listed by label", () => {
+    const freshness = assessFreshness(
+      [
+        input("b", "2026-11-19T00:00:00Z"),
+        input("a", "2026-11-19T00:00:00Z"),
+        input("a", "2026-11-19T00:00:00Z"),
+      ],
+      NOW,
+      300,
+    );
+    expect(freshness.staleInputs.map((s) => s.label)).toEqual(["a", "a", "b"]);
+  });
+});

@@ -152,6 +152,15 @@ describe("computeDrift rules", () => {
     });
   });
 
+  it("a known security without a price is left out and reported", () => {
+    const priced = book({ eq: "600", bd: "360", cash: "40", other: "5" });
+    const prices = new Map(priced.prices);
+    prices.delete("O");
+    const drift = computeDrift({ ...priced, prices }, model);
+    expect(drift.unvalued).toContainEqual({ accountId: "a", securityId: "O", reason: "no-price" });
+    expect(drift.classes.map((c) => c.assetClassId)).toEqual(["eq", "bd", "cash"]);
+  });
+
   it("an empty household has no drift", () => {
     const drift = computeDrift(book({ eq: "0", bd: "0", cash: "0" }), model);
     expect(drift.outOfBand).toBe(false);

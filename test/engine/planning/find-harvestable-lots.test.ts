@@ -111,3 +111,74 @@ describe("findHarvestableLots rules", () => {
     expect(later.candidates.map((c) => c.symbol)).toContain("VOO");
   });
 });
+
+describe("findHarvestableLots edge cases", () => {
+  const base = demoHousehold("hh-chen");
+
+  it("a pending order blocks a harvest and is named as such", () => {
+    const book = {
+      ...base,
+      transactions: [
+        ...base.transactions,
+        {
+          id: "pending-iefa",
+          accountId: "acct-chen-schwab-roth",
+          securityId: "sec-vea",
+          kind: "buy" as const,
+          status: "pending" as const,
+          tradeDate: base.asOf,
+          quantity: new Decimal("10"),
+        },
+      ],
+    };
+    const vea = findHarvestableLots(book, families, settings).skipped.find((s) => s.symbol === "VEA");
+    expect(vea?.message).toContain("because of a pending order: VEA in David - Schwab Roth IRA");
+    expect(vea?.harvestableFrom).toBe("2026-12-21");
+  });
+
+  it("a do-not-trade restriction on the security applies in every account", () => {
+    const book = {
+      ...base,
+      restrictions: [
+        { kind: "DO_NOT_TRADE" as const, accountId: null, securityId: "sec-vea", reason: "legal hold" },
+      ],
+    };
+    const vea = findHarvestableLots(book, families, settings).skipped.find((s) => s.symbol === "VEA");
+    expect(vea).toMatchObject({
+      code: "harvest.restricted",
+      message: expect.stringContaining("do not trade (legal hold)"),
+    });
+  });
+
+  it("a position the custodian reports with no lots at all is unreconciled; a lot of an unknown security has no price", () => {
+    const book = {
+      ...base,
+      positions: base.positions.map((p) =>
+        p.securityId === "sec-vea" ? { ...p, quantity: p.quantity.plus(1) } : p,
+      ),
+      lots: [
+        ...base.lots,
+        { ...(base.lots[0] as (typeof base.lots)[number]), lotKey: "mystery", securityId: "sec-mystery" },
+      ],
+    };
+    const withEmptyPosition = {
+      ...book,
+      positions: [
+        ...book.positions,
+        {
+          accountId: "acct-chen-ibkr-taxable",
+          securityId: "sec-spy",
+          quantity: new Decimal("5"),
+          reportedCostBasis: null,
+        },
+      ],
+    };
+    const scan = findHarvestableLots(withEmptyPosition, families, settings);
+    expect(scan.skipped.find((s) => s.symbol === "VEA")?.code).toBe("harvest.unreconciled");
+    expect([...scan.candidates, ...scan.skipped].some((x) => x.symbol === "SPY")).toBe(false);
+    expect(scan.skipped.find((s) => s.lotKey === "mystery")).toMatchObject({
+      symbol: "sec-mystery",
+      code: "harvest.unreconciled",
+    });
+  });
+});

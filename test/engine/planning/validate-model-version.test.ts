@@ -82,6 +82,26 @@ describe("validateModelVersion", () => {
     }
   });
 
+  it("names unknown classes and securities, and securities of another class", () => {
+    const result = validateModelVersion(
+      {
+        bandAbsolute: d("0.05"),
+        bandRelative: d("0.25"),
+        targets: [target("gold", "0.5", "GLD"), target("us_bonds", "0.5", "VTI")],
+      },
+      classes,
+      bySymbol,
+    );
+    expect(result).toEqual({
+      ok: false,
+      error: [
+        "target gold: unknown asset class",
+        "target gold: unknown security GLD",
+        "target us_bonds: VTI belongs to us_equity, not us_bonds",
+      ],
+    });
+  });
+
   it("needs at least one target", () => {
     expect(
       validateModelVersion(
