@@ -1,20 +1,8 @@
-import { type IsoDate, parseIsoDate } from "../domain/iso-date.ts";
-
-/** Today's calendar date in New York, where US custodians and markets keep their dates. */
-export function marketDate(now: Date): IsoDate {
-  const text = new Intl.DateTimeFormat("en-CA", {
-    timeZone: "America/New_York",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
-  const date = parseIsoDate(text);
-  if (!date) throw new Error(`unexpected date format from Intl: ${text}`);
-  return date;
-}
+import type { IsoDate } from "../domain/iso-date.ts";
+import { marketDate } from "./market-date.ts";
 
 /**
- * The demo book's anchor: a pinned date gives a byte-identical book (stamped 15:00 New York time
+ * The demo book's anchor: a pinned date gives a byte-identical book (stamped 20:00 UTC
  * that day); otherwise today, stamped now, so the data is fresh.
  */
 export function demoAnchor(now: Date, pinned?: IsoDate): { anchorDate: IsoDate; now: string } {

@@ -2,7 +2,7 @@
 // mapped to plain domain values for the engine and the front ends.
 import type { HouseholdOverview, LatestPrice } from "../ports/book-store.ts";
 import type { PrismaClient } from "./generated/client.ts";
-import { toDecimal, toIsoDate } from "./mapping.ts";
+import { latestSnapshotsOf, toDecimal, toIsoDate } from "./mapping.ts";
 
 export async function loadHouseholdOverviews(prisma: PrismaClient): Promise<HouseholdOverview[]> {
   const households = await prisma.household.findMany({
@@ -23,9 +23,7 @@ export async function loadHouseholdOverviews(prisma: PrismaClient): Promise<Hous
   });
   const accountIds = households.flatMap((household) => household.accounts.map((account) => account.id));
   const snapshots = await prisma.accountSnapshot.findMany({
-    where: { accountId: { in: accountIds } },
-    distinct: ["accountId"],
-    orderBy: [{ accountId: "asc" }, { asOf: "desc" }, { createdAt: "desc" }],
+    ...latestSnapshotsOf(accountIds),
     include: { positions: { include: { security: true }, orderBy: { securityId: "asc" } } },
   });
   const snapshotByAccount = new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot]));

@@ -7,7 +7,14 @@ import { addDays, type IsoDate } from "../domain/iso-date.ts";
 import type { PlanningInputs } from "../ports/book-store.ts";
 import type { PrismaClient } from "./generated/client.ts";
 import { loadLatestPrices } from "./household-overview.ts";
-import { fromIsoDate, toDecimal, toDecimalOrNull, toIsoDate } from "./mapping.ts";
+import {
+  fromIsoDate,
+  latestSnapshotsOf,
+  toDecimal,
+  toDecimalOrNull,
+  toIsoDate,
+  toSecurity,
+} from "./mapping.ts";
 
 const TRANSACTION_KINDS = { BUY: "buy", DIVIDEND_REINVEST: "dividend-reinvest", SELL: "sell" } as const;
 const STATUSES = { SETTLED: "settled", PENDING: "pending", SCHEDULED: "scheduled" } as const;
@@ -42,11 +49,9 @@ export async function loadPlanningInputs(
   });
   if (!household) return null;
   const accountIds = household.accounts.map((account) => account.id);
-  const [snapshots, securityRows, cashClass, transactions, policy] = await Promise.all([
+  const [snapshots, securityRows, cashClass, transactions, policy, prices] = await Promise.all([
     prisma.accountSnapshot.findMany({
-      where: { accountId: { in: accountIds } },
-      distinct: ["accountId"],
-      orderBy: [{ accountId: "asc" }, { asOf: "desc" }, { createdAt: "desc" }],
+      ...latestSnapshotsOf(accountIds),
       include: {
         positions: { orderBy: { securityId: "asc" } },
         lots: { orderBy: [{ tradeDate: "asc" }, { lotKey: "asc" }] },
@@ -72,25 +77,10 @@ export async function loadPlanningInputs(
         groups: { orderBy: { name: "asc" }, include: { members: { include: { security: true } } } },
       },
     }),
+    loadLatestPrices(prisma),
   ]);
-  const prices = await loadLatestPrices(prisma);
   const snapshotOf = new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot]));
-  const securities = new Map<string, Security>(
-    securityRows.map((row) => [
-      row.id,
-      {
-        id: row.id,
-        symbol: row.symbol,
-        cusip: row.cusip,
-        name: row.name,
-        type: row.type,
-        assetClassId: row.assetClassId,
-        trackedIndex: row.trackedIndex,
-        fundFamily: row.fundFamily,
-        expenseRatio: toDecimalOrNull(row.expenseRatio),
-      },
-    ]),
-  );
+  const securities = new Map<string, Security>(securityRows.map((row) => [row.id, toSecurity(row)]));
   const book: HouseholdBook = {
     householdId,
     asOf,

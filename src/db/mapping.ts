@@ -1,7 +1,9 @@
 // Row <-> domain conversions at the database boundary. Prisma returns its own decimal.js copy
 // (not `instanceof` ours), so values cross as strings, exactly.
+import type { Security } from "../domain/book.ts";
 import { Decimal } from "../domain/decimal.ts";
 import { type IsoDate, isoDate } from "../domain/iso-date.ts";
+import type { Security as SecurityRow } from "./generated/client.ts";
 
 export function toDecimal(value: { toString(): string }): Decimal {
   return new Decimal(value.toString());
@@ -18,4 +20,28 @@ export function toIsoDate(value: Date): IsoDate {
 
 export function fromIsoDate(value: IsoDate): Date {
   return new Date(`${value}T00:00:00.000Z`);
+}
+
+/** A security row as the domain's Security (no database columns leak through). */
+export function toSecurity(row: SecurityRow): Security {
+  return {
+    id: row.id,
+    symbol: row.symbol,
+    cusip: row.cusip,
+    name: row.name,
+    type: row.type,
+    assetClassId: row.assetClassId,
+    trackedIndex: row.trackedIndex,
+    fundFamily: row.fundFamily,
+    expenseRatio: toDecimalOrNull(row.expenseRatio),
+  };
+}
+
+/** Query arguments for the latest snapshot of each of these accounts (latest as-of, then latest written). */
+export function latestSnapshotsOf(accountIds: string[]) {
+  return {
+    where: { accountId: { in: accountIds } },
+    distinct: ["accountId" as const],
+    orderBy: [{ accountId: "asc" as const }, { asOf: "desc" as const }, { createdAt: "desc" as const }],
+  };
 }

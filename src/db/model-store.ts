@@ -1,7 +1,7 @@
 import type { Security } from "../domain/book.ts";
 import type { ModelStore, ModelSummary, ModelVersionSummary } from "../ports/model-store.ts";
 import type { Prisma, PrismaClient } from "./generated/client.ts";
-import { fromIsoDate, toDecimal, toDecimalOrNull, toIsoDate } from "./mapping.ts";
+import { fromIsoDate, toDecimal, toDecimalOrNull, toIsoDate, toSecurity } from "./mapping.ts";
 
 const VERSION_INCLUDE = {
   targets: {
@@ -46,12 +46,7 @@ export function createPrismaModelStore(prisma: PrismaClient): ModelStore {
     },
     async securitiesBySymbol() {
       const rows = await prisma.security.findMany();
-      return new Map(
-        rows.map((row): [string, Security] => [
-          row.symbol,
-          { ...row, expenseRatio: toDecimalOrNull(row.expenseRatio) },
-        ]),
-      );
+      return new Map(rows.map((row): [string, Security] => [row.symbol, toSecurity(row)]));
     },
     addModelVersion(modelId, draft) {
       return prisma.$transaction(async (tx) => {

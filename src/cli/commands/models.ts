@@ -7,8 +7,8 @@ import { findByName, findHousehold } from "../../engine/find-by-name.ts";
 import { validateModelVersion } from "../../engine/planning/validate-model-version.ts";
 import type { ModelSummary, ModelVersionSummary } from "../../ports/model-store.ts";
 import { CliError, type Command, type CommandContext, UsageError } from "../command.ts";
-import { marketDate } from "../demo-dates.ts";
 import { renderTable } from "../format.ts";
+import { marketDate } from "../market-date.ts";
 import { withStore } from "../with-store.ts";
 
 const percent = (value: Decimal) => `${formatFixed(value.times(100), 2)}%`;
