@@ -204,7 +204,7 @@ export function findHarvestableLots(
 
 /** Positions whose lots do not sum to the reported quantity (lots with no reported position
  * included), or that have lots without basis. */
-function unreconciledPositions(book: HouseholdBook): Set<string> {
+export function unreconciledPositions(book: HouseholdBook): Set<string> {
   const held = new Map<string, Decimal>();
   const noBasis = new Set<string>();
   for (const lot of book.lots) {

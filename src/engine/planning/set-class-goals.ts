@@ -1,0 +1,50 @@
+// How much each asset class should change (docs/trade-drafting.md, step 3; domain-rules.md "Drift
+// and bands": rebalance to target, or to the band edge, as a setting). Out-of-band classes move to
+// their goal; the difference is spread over the classes still short of (or over) target, so sells
+// fund buys. The cash class takes what is left.
+import { type Decimal, sumDecimals, ZERO } from "../../domain/decimal.ts";
+import type { ModelVersionSpec } from "../../domain/household-book.ts";
+import type { ClassDrift, HouseholdDrift } from "./compute-drift.ts";
+
+/** Change in value per asset class (negative: sell), cash class included. */
+export function setClassGoals(
+  drift: HouseholdDrift,
+  model: ModelVersionSpec,
+  cashClassId: string,
+): Map<string, Decimal> {
+  const total = drift.totalValue;
+  const deltas = new Map<string, Decimal>();
+  const targetValue = (c: ClassDrift) => c.targetWeight.times(total);
+  for (const c of drift.classes) {
+    if (!c.outOfBand) continue;
+    const over = c.actualWeight.greaterThan(c.targetWeight);
+    const goalWeight =
+      model.rebalanceTo === "TARGET" || !c.inModel ? c.targetWeight : over ? c.upperBand : c.lowerBand;
+    deltas.set(c.assetClassId, goalWeight.times(total).minus(c.value));
+  }
+  const net = sumDecimals(deltas.values());
+  if (net.isZero()) return deltas;
+  // Net sells fill the classes still below target after their goals; net buys draw on those still
+  // above it; in proportion to that gap, never past target. Since weights sum to 1, the gaps cover
+  // the difference unless held classes outside the model take part; the cash class takes the rest.
+  const sign = net.isNegative() ? 1 : -1;
+  const gaps = drift.classes
+    .map((c) => {
+      const goal = c.value.plus(deltas.get(c.assetClassId) ?? ZERO);
+      return { id: c.assetClassId, gap: targetValue(c).minus(goal).times(sign) };
+    })
+    .filter((g) => g.gap.greaterThan(ZERO));
+  const amount = net.abs();
+  const totalGap = sumDecimals(gaps.map((g) => g.gap));
+  let moved = ZERO;
+  for (const { id, gap } of gaps) {
+    const share = amount.greaterThanOrEqualTo(totalGap) ? gap : amount.times(gap).dividedBy(totalGap);
+    deltas.set(id, (deltas.get(id) ?? ZERO).plus(share.times(sign)));
+    moved = moved.plus(share);
+  }
+  const rest = amount.minus(moved);
+  if (rest.greaterThan(ZERO)) {
+    deltas.set(cashClassId, (deltas.get(cashClassId) ?? ZERO).plus(rest.times(sign)));
+  }
+  return deltas;
+}
