@@ -17,12 +17,14 @@ import {
   modelsNewVersionCommand,
   modelsShowCommand,
 } from "./commands/models.ts";
+import { planCommand } from "./commands/plan.ts";
 import { seedCommand } from "./commands/seed.ts";
 import { startCommand } from "./commands/start.ts";
 
 export const COMMANDS: readonly Command[] = [
   startCommand,
   householdsCommand,
+  planCommand,
   ledgerCommand,
   modelsListCommand,
   modelsShowCommand,

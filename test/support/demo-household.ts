@@ -6,7 +6,11 @@ import { isTaxable } from "../../src/domain/book.ts";
 import { Decimal } from "../../src/domain/decimal.ts";
 import type { HouseholdBook, ModelVersionSpec } from "../../src/domain/household-book.ts";
 import { type IsoDate, isoDate } from "../../src/domain/iso-date.ts";
-import { buildFamilies, type Families } from "../../src/engine/substantially-identical.ts";
+import {
+  buildFamilies,
+  type Families,
+  type IdenticalPolicy,
+} from "../../src/engine/substantially-identical.ts";
 
 export const DEMO_ANCHOR = isoDate("2026-11-20");
 export const demoBook: DemoBook = buildDemoBook({ anchorDate: DEMO_ANCHOR, now: "2026-11-20T20:00:00.000Z" });
@@ -114,17 +118,21 @@ export function demoModel(householdId: string): ModelVersionSpec {
   };
 }
 
-export function demoFamilies(): Families {
+export function demoPolicy(): IdenticalPolicy {
   const symbolOf = new Map(demoBook.securities.map((s) => [s.id, s.symbol]));
+  return {
+    version: `si-policy-v${demoBook.policy.version}`,
+    sameIndexIsIdentical: demoBook.policy.sameIndexIsIdentical,
+    groups: demoBook.policy.groups.map((g) => ({
+      name: g.name,
+      symbols: g.securityIds.map((id) => symbolOf.get(id) as string),
+    })),
+  };
+}
+
+export function demoFamilies(): Families {
   return buildFamilies(
-    {
-      version: `si-policy-v${demoBook.policy.version}`,
-      sameIndexIsIdentical: demoBook.policy.sameIndexIsIdentical,
-      groups: demoBook.policy.groups.map((g) => ({
-        name: g.name,
-        symbols: g.securityIds.map((id) => symbolOf.get(id) as string),
-      })),
-    },
+    demoPolicy(),
     demoBook.securities.map((s) => ({ symbol: s.symbol, trackedIndex: s.trackedIndex })),
   );
 }

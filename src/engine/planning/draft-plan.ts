@@ -202,7 +202,8 @@ export function draftPlan(request: PlanRequest): Result<Plan, Problem> {
 const money = (value: Decimal) => formatFixed(value, 2);
 const weight = (value: Decimal) => formatFixed(value, 6);
 
-function settingsRecord(settings: PlanSettings): Plan["settings"] {
+/** The settings as plain JSON values, in a fixed order (what the plan records and its id hashes). */
+export function settingsRecord(settings: PlanSettings): Plan["settings"] {
   return {
     minLossAmount: settings.minLossAmount.toString(),
     minLossFraction: settings.minLossFraction.toString(),

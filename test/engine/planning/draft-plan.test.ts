@@ -1,0 +1,452 @@
+// Drafting plans (domain-rules.md, "Trade drafting"; docs/trade-drafting.md): scenarios on the demo
+// households, named after what happens, and the invariants as properties.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Decimal } from "../../../src/domain/decimal.ts";
+import type { HouseholdBook, ModelVersionSpec } from "../../../src/domain/household-book.ts";
+import { isoDate } from "../../../src/domain/iso-date.ts";
+import { computeDrift } from "../../../src/engine/planning/compute-drift.ts";
+import {
+  applyTrades,
+  DEFAULT_PLAN_SETTINGS,
+  draftPlan,
+  type PlanRequest,
+} from "../../../src/engine/planning/draft-plan.ts";
+import type { Plan, PlanSettings } from "../../../src/engine/planning/plan.ts";
+import { checkWashSales, type ProposedTrade } from "../../../src/engine/wash-sale-check.ts";
+import { demoFamilies, demoHousehold, demoModel, demoPolicy } from "../../support/demo-household.ts";
+import { householdArb, inBandHouseholdArb } from "../../support/random-household.ts";
+
+const d = (v: string) => new Decimal(v);
+const families = demoFamilies();
+
+function request(
+  book: HouseholdBook,
+  model: ModelVersionSpec | null,
+  settings: Partial<PlanSettings> = {},
+): PlanRequest {
+  return {
+    book,
+    model,
+    policy: demoPolicy(),
+    settings: { ...DEFAULT_PLAN_SETTINGS, ...settings },
+    inputs: {
+      snapshots: [],
+      modelVersionId: model?.id ?? null,
+      policyVersion: "si-policy-v1",
+      settingsId: "test",
+    },
+    staleInputs: [],
+    families,
+  };
+}
+
+function plan(
+  book: HouseholdBook,
+  model: ModelVersionSpec | null,
+  settings: Partial<PlanSettings> = {},
+): Plan {
+  const drafted = draftPlan(request(book, model, settings));
+  if (!drafted.ok) throw new Error(drafted.error.message);
+  return drafted.value;
+}
+
+const demoPlan = (id: string, settings: Partial<PlanSettings> = {}) =>
+  plan(demoHousehold(id), demoModel(id), settings);
+const chen = demoPlan("hh-chen");
+const trade = (p: Plan, side: "buy" | "sell", accountId: string, symbol: string) =>
+  p.trades.find((t) => t.side === side && t.accountId === accountId && t.symbol === symbol);
+
+describe("draftPlan on the demo households", () => {
+  it("ira-sells-before-taxable-gains: Chen sells US equity in the IRA and Roth first, then taxable long-term lots", () => {
+    const sells = chen.trades.filter((t) => t.side === "sell" && t.assetClassId === "us_equity");
+    expect(sells.map((t) => `${t.accountId} ${t.symbol} ${t.quantity}`)).toEqual([
+      "acct-chen-fidelity-ira IVV 20",
+      "acct-chen-fidelity-roth VTI 40.5",
+      "acct-chen-schwab-taxable VTI 577",
+    ]);
+    expect(trade(chen, "sell", "acct-chen-fidelity-ira", "IVV")?.realized).toBeNull();
+  });
+
+  it("long-term-gains-from-the-highest-basis-first: VTI lots at $262.40, $221.75, then part of $165.20; the $148.60 lot is kept", () => {
+    const vti = trade(chen, "sell", "acct-chen-schwab-taxable", "VTI");
+    expect(vti?.lots.map((l) => [l.lotKey, l.quantity, l.gainLoss, l.term])).toEqual([
+      ["lot-chen-schwab-taxable-vti-2024-10-16", "100", "4760.00", "long"],
+      ["lot-chen-schwab-taxable-vti-2022-11-18", "200", "17650.00", "long"],
+      ["lot-chen-schwab-taxable-vti-2020-11-20", "277", "40109.60", "long"],
+    ]);
+    expect(chen.trades.some((t) => t.accountId === "acct-chen-vanguard-joint" && t.side === "sell")).toBe(
+      false,
+    );
+  });
+
+  it("spouse-ira-buy-blocks-harvest: the VOO loss is neither sold nor harvested, and says when it can be", () => {
+    expect(chen.trades.some((t) => t.symbol === "VOO")).toBe(false);
+    const voo = chen.notHarvested.find((f) => f.symbol === "VOO");
+    expect(voo).toMatchObject({ code: "harvest.wash-sale", from: "2026-12-07" });
+  });
+
+  it("vea-loss-harvested-into-iefa: the replacement is a different index, and nothing in the plan rebuys VEA", () => {
+    expect(chen.harvested).toEqual([
+      expect.objectContaining({
+        symbol: "VEA",
+        loss: "2400.00",
+        term: "long",
+        replacement: "IEFA",
+        rebuyFrom: "2026-12-21",
+      }),
+    ]);
+    const replacement = trade(chen, "buy", "acct-chen-ibkr-taxable", "IEFA");
+    expect(replacement?.purposes).toEqual(["replacement"]);
+    expect(replacement?.replaces?.allowedBecause).toContain("si-policy-v1");
+    expect(chen.trades.some((t) => t.side === "buy" && t.symbol === "VEA")).toBe(false);
+    expect(chen.realized).toMatchObject({
+      shortTerm: "0.00",
+      longTerm: "60119.60",
+      estimatedTax: "12023.92",
+    });
+  });
+
+  it("chen-ends-inside-every-band with cash at or above every reserve", () => {
+    expect(chen.drift.after.filter((c) => c.outOfBand)).toEqual([]);
+    for (const cash of chen.cash) {
+      expect(d(cash.after).greaterThanOrEqualTo(Decimal.min(d(cash.before), d(cash.reserve)))).toBe(true);
+    }
+  });
+
+  it("whole-shares-unless-fractional: Schwab buys whole shares, Fidelity and IBKR may buy fractions", () => {
+    for (const t of chen.trades.filter((x) => x.side === "buy")) {
+      const fractional = [
+        "acct-chen-fidelity-ira",
+        "acct-chen-fidelity-roth",
+        "acct-chen-ibkr-taxable",
+      ].includes(t.accountId);
+      if (!fractional) expect(d(t.quantity).isInteger()).toBe(true);
+      expect(d(t.quantity).decimalPlaces()).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it("in-band-household-gets-an-empty-plan: Okafor", () => {
+    const okafor = demoPlan("hh-okafor");
+    expect(okafor.status).toBe("empty");
+    expect(okafor.trades).toEqual([]);
+    expect(okafor.reasons.map((r) => r.code)).toEqual(["plan.in-band"]);
+  });
+
+  it("band-edge-model-stops-at-the-edge: Patel's US equity comes down to 60%, not to 55%", () => {
+    const patel = demoPlan("hh-patel");
+    const equity = patel.drift.after.find((c) => c.assetClassId === "us_equity");
+    expect(equity?.actualWeight).toBe("0.600000");
+    expect(patel.drift.after.filter((c) => c.outOfBand)).toEqual([]);
+  });
+
+  it("ira-only-rebalance-realises-nothing: Alvarez trades only in IRAs and keeps SCHB (do not sell)", () => {
+    const alvarez = demoPlan("hh-alvarez");
+    expect(alvarez.trades.length).toBeGreaterThan(0);
+    expect(alvarez.trades.every((t) => !t.taxable)).toBe(true);
+    expect(alvarez.realized.total).toBe("0.00");
+    expect(alvarez.realized.yearToDate).toBe("-1120.00");
+    expect(alvarez.warnings.map((w) => `${w.code} ${w.symbol}`)).toEqual([
+      "data.unreconciled IJR",
+      "data.unreconciled VB",
+    ]);
+  });
+
+  it("no-model-no-plan: Brooks is refused", () => {
+    const drafted = draftPlan(request(demoHousehold("hh-brooks"), null));
+    expect(drafted).toMatchObject({ ok: false, error: { code: "plan.no-model" } });
+  });
+
+  it("hard-gain-budget-caps-realised-gains and says why US equity stays out of band", () => {
+    const capped = demoPlan("hh-chen", { gainBudget: { limit: d("20000"), mode: "hard" } });
+    expect(d(capped.realized.total).lessThanOrEqualTo(20000)).toBe(true);
+    expect(d(capped.realized.total).greaterThan(15000)).toBe(true);
+    expect(capped.drift.after.find((c) => c.assetClassId === "us_equity")?.outOfBand).toBe(true);
+    expect(capped.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(["rebalance.out-of-band", "sell.gain-budget"]),
+    );
+  });
+
+  it("soft-gain-budget-warns but sells", () => {
+    const soft = demoPlan("hh-chen", { gainBudget: { limit: d("20000"), mode: "soft" } });
+    expect(soft.realized.total).toBe(chen.realized.total);
+    expect(soft.warnings.map((w) => w.code)).toContain("plan.gain-budget-exceeded");
+  });
+
+  it("a stale plan is marked stale, with a warning per stale input", () => {
+    const stale = draftPlan({
+      ...request(demoHousehold("hh-patel"), demoModel("hh-patel")),
+      staleInputs: [
+        { label: "positions in Raj - IBKR brokerage", asOf: "2026-11-20T00:00:00.000Z", ageSeconds: 72000 },
+      ],
+    });
+    expect(stale.ok && stale.value.stale).toBe(true);
+    expect(stale.ok && stale.value.warnings[0]?.code).toBe("data.stale");
+  });
+
+  it("harvest-in-band-when-asked: an in-band household with a big loss harvests it into a different index", () => {
+    const okafor = demoHousehold("hh-okafor");
+    const prices = new Map(okafor.prices);
+    prices.set("sec-vxus", d("55.00")); // VXUS lot bought at 61.40 is now 10% down
+    const book = { ...okafor, prices };
+    expect(plan(book, demoModel("hh-okafor")).trades).toEqual([]);
+    const harvesting = plan(book, demoModel("hh-okafor"), { harvestWhenInBand: true });
+    expect(harvesting.harvested.map((h) => [h.symbol, h.replacement])).toEqual([["VXUS", "IXUS"]]);
+    expect(harvesting.trades.map((t) => `${t.side} ${t.symbol}`)).toEqual(["sell VXUS", "buy IXUS"]);
+  });
+});
+
+/** A two-account household: equity-heavy taxable account and an IRA, for the sell-order rules. */
+function twoLotHousehold(): { book: HouseholdBook; model: ModelVersionSpec } {
+  const base = demoHousehold("hh-okafor");
+  const asOf = isoDate("2026-11-20");
+  const lot = (key: string, acquired: string, quantity: string, basis: string) => ({
+    lotKey: key,
+    accountId: "acct-t",
+    securityId: "sec-vti",
+    tradeDate: isoDate(acquired),
+    acquiredDate: isoDate(acquired),
+    quantity: d(quantity),
+    costBasis: d(basis),
+  });
+  const lots = [lot("st-gain", "2026-06-01", "100", "25000"), lot("lt-gain", "2020-06-01", "100", "20000")];
+  return {
+    book: {
+      ...base,
+      asOf,
+      accounts: [
+        {
+          id: "acct-t",
+          name: "Taxable",
+          type: "TAXABLE",
+          taxable: true,
+          tradeable: true,
+          cash: d("0"),
+          cashReserve: d("0"),
+          fractionalShares: false,
+        },
+      ],
+      positions: [
+        { accountId: "acct-t", securityId: "sec-vti", quantity: d("200"), reportedCostBasis: null },
+      ],
+      lots,
+      transactions: [],
+      restrictions: [],
+    },
+    model: {
+      ...demoModel("hh-okafor"),
+      targets: [
+        {
+          assetClassId: "us_equity",
+          weight: d("0.3"),
+          bandAbsolute: null,
+          bandRelative: null,
+          primarySecurityId: "sec-vti",
+          alternateSecurityIds: [],
+        },
+        {
+          assetClassId: "us_bonds",
+          weight: d("0.7"),
+          bandAbsolute: null,
+          bandRelative: null,
+          primarySecurityId: "sec-bnd",
+          alternateSecurityIds: [],
+        },
+      ],
+      rebalanceTo: "TARGET",
+    },
+  };
+}
+
+describe("draftPlan sell order", () => {
+  it("long-term-before-short-term: the long-term lot goes first, then the short-term one", () => {
+    const { book, model } = twoLotHousehold();
+    const p = plan(book, model);
+    const sell = p.trades.find((t) => t.side === "sell");
+    // 70% of $62,000 to sell: all 100 long-term shares ($31,000), then 40 short-term ones.
+    expect(sell?.lots.map((l) => [l.lotKey, l.quantity, l.term])).toEqual([
+      ["lt-gain", "100", "long"],
+      ["st-gain", "40", "short"],
+    ]);
+  });
+
+  it("short-term-gains-never-realised: only the long-term lot is sold, and the plan says why it stops", () => {
+    const { book, model } = twoLotHousehold();
+    const p = plan(book, model, { shortTermGains: "never" });
+    const sell = p.trades.find((t) => t.side === "sell");
+    expect(sell?.lots.map((l) => l.lotKey)).toEqual(["lt-gain"]);
+    expect(p.realized.shortTerm).toBe("0.00");
+    expect(p.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(["rebalance.out-of-band", "sell.short-term-gain"]),
+    );
+  });
+
+  it("do-not-sell-restriction-respected: the restricted security is not sold and the reason is given", () => {
+    const { book, model } = twoLotHousehold();
+    const p = plan(
+      {
+        ...book,
+        restrictions: [
+          { kind: "DO_NOT_SELL", accountId: "acct-t", securityId: "sec-vti", reason: "gifting" },
+        ],
+      },
+      model,
+    );
+    expect(p.trades).toEqual([]);
+    expect(p.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(["sell.restricted"]));
+  });
+
+  it("min-trade-size: nothing under the minimum is drafted", () => {
+    const { book, model } = twoLotHousehold();
+    const p = plan(book, model, { minTradeAmount: d("1000000") });
+    expect(p.trades).toEqual([]);
+    expect(p.reasons.map((r) => r.code)).toContain("trade.below-minimum");
+  });
+});
+
+describe("draftPlan invariants", () => {
+  const runs = { numRuns: 200 };
+  const drafted = (
+    input: { book: HouseholdBook; model: ModelVersionSpec },
+    settings: Partial<PlanSettings> = {},
+  ) => plan(input.book, input.model, settings);
+
+  it("a household inside its bands gets an empty plan", () => {
+    fc.assert(
+      fc.property(inBandHouseholdArb, (input) => {
+        expect(computeDrift(input.book, input.model).outOfBand).toBe(false);
+        const p = drafted(input);
+        expect(p.trades).toEqual([]);
+        expect(p.status).toBe("empty");
+      }),
+      runs,
+    );
+  });
+
+  it("after the plan every class is within band, or the plan says why not", () => {
+    fc.assert(
+      fc.property(householdArb, (input) => {
+        const p = drafted(input);
+        for (const c of p.drift.after.filter((x) => x.outOfBand)) {
+          expect(
+            p.reasons.some((r) => r.code === "rebalance.out-of-band" && r.assetClassId === c.assetClassId),
+          ).toBe(true);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it("cash is never negative nor spent below the reserve; totals are conserved; sells never exceed holdings", () => {
+    fc.assert(
+      fc.property(householdArb, fc.boolean(), (input, harvestWhenInBand) => {
+        const p = drafted(input, { harvestWhenInBand });
+        for (const cash of p.cash) {
+          expect(d(cash.after).isNegative()).toBe(false);
+          if (d(cash.after).lessThan(d(cash.before)))
+            expect(d(cash.after).greaterThanOrEqualTo(d(cash.reserve))).toBe(true);
+        }
+        const after = applyTrades(input.book, p.trades);
+        expect(
+          computeDrift(after, input.model).totalValue.equals(
+            computeDrift(input.book, input.model).totalValue,
+          ),
+        ).toBe(true);
+        expect(after.positions.every((pos) => !pos.quantity.isNegative())).toBe(true);
+        for (const t of p.trades.filter((x) => x.side === "sell")) {
+          const lotsTotal = t.lots.reduce((sum, l) => sum.plus(l.quantity), d("0"));
+          expect(lotsTotal.equals(d(t.quantity))).toBe(true);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it("no planned buy washes a planned or recent loss, and no planned loss sale is washed by a known purchase", () => {
+    fc.assert(
+      fc.property(householdArb, fc.boolean(), (input, harvestWhenInBand) => {
+        const p = drafted(input, { harvestWhenInBand });
+        const { book } = input;
+        const symbol = (id: string) => book.securities.get(id)?.symbol ?? id;
+        const taxable = new Set(book.accounts.filter((a) => a.taxable).map((a) => a.id));
+        const conflicts = checkWashSales({
+          tradeDate: book.asOf,
+          accounts: new Map(book.accounts.map((a) => [a.id, { id: a.id, taxable: a.taxable }])),
+          familyOf: (s) => families.familyOf(s),
+          acquisitions: book.transactions
+            .filter((tx) => tx.kind !== "sell")
+            .map((tx) => ({
+              txId: tx.id,
+              accountId: tx.accountId,
+              symbol: symbol(tx.securityId),
+              date: tx.tradeDate,
+              status: tx.status,
+              quantity: tx.quantity,
+              kind: tx.kind === "dividend-reinvest" ? ("dividend-reinvest" as const) : ("buy" as const),
+            })),
+          realisedLosses: book.transactions
+            .filter(
+              (tx) =>
+                tx.kind === "sell" &&
+                tx.status === "settled" &&
+                tx.realizedGainLoss?.isNegative() &&
+                taxable.has(tx.accountId),
+            )
+            .map((tx) => ({
+              txId: tx.id,
+              accountId: tx.accountId,
+              symbol: symbol(tx.securityId),
+              date: tx.tradeDate,
+              loss: (tx.realizedGainLoss as Decimal).negated(),
+            })),
+          // Each losing lot is checked as its own sale: a trade mixing gains and losses must not hide one.
+          trades: p.trades.flatMap((t): ProposedTrade[] =>
+            t.side === "buy"
+              ? [{ accountId: t.accountId, symbol: t.symbol, side: "buy" as const, quantity: d(t.quantity) }]
+              : t.lots
+                  .filter((l) => l.gainLoss !== null && d(l.gainLoss).isNegative())
+                  .map((l) => ({
+                    accountId: t.accountId,
+                    symbol: t.symbol,
+                    side: "sell" as const,
+                    quantity: d(l.quantity),
+                    expectedGainLoss: d(l.gainLoss as string),
+                    lots: [{ lotKey: l.lotKey, quantity: d(l.quantity) }],
+                  })),
+          ),
+        });
+        expect(conflicts.map((c) => c.message)).toEqual([]);
+      }),
+      runs,
+    );
+  });
+
+  it("restricted securities are never sold or bought where the restriction applies", () => {
+    fc.assert(
+      fc.property(householdArb, (input) => {
+        const p = drafted(input);
+        for (const r of input.book.restrictions) {
+          const hit = p.trades.filter(
+            (t) =>
+              (r.accountId === null || r.accountId === t.accountId) &&
+              (r.securityId === null || r.securityId === t.securityId) &&
+              (r.kind === "DO_NOT_TRADE" ||
+                (r.kind === "DO_NOT_SELL" ? t.side === "sell" : t.side === "buy")),
+          );
+          expect(hit).toEqual([]);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it("the same inputs give the same bytes", () => {
+    fc.assert(
+      fc.property(householdArb, (input) => {
+        expect(JSON.stringify(drafted(input))).toBe(JSON.stringify(drafted(input)));
+      }),
+      { numRuns: 50 },
+    );
+    expect(JSON.stringify(demoPlan("hh-chen"))).toBe(JSON.stringify(chen));
+  });
+});
