@@ -2,7 +2,12 @@
 // docs/trade-drafting.md). Pure: the book, model, policy and settings come in, a plan comes out,
 // and the same inputs give the same plan, byte for byte once serialised.
 import { Decimal, formatFixed, ZERO } from "../../domain/decimal.ts";
-import type { HouseholdBook, ModelVersionSpec, PlanningPosition } from "../../domain/household-book.ts";
+import type {
+  HouseholdBook,
+  ModelVersionSpec,
+  PlanningAccount,
+  PlanningPosition,
+} from "../../domain/household-book.ts";
 import { addDays, type IsoDate } from "../../domain/iso-date.ts";
 import { ok, type Problem, problem, type Result } from "../../domain/result.ts";
 import { buildFamilies, type Families, type IdenticalPolicy } from "../substantially-identical.ts";
@@ -24,7 +29,7 @@ import {
   type PlanSettings,
   type PlanTrade,
 } from "./plan.ts";
-import { PlanWorkspace } from "./plan-workspace.ts";
+import { byText, PlanWorkspace, type TradeDraft } from "./plan-workspace.ts";
 import { selectSells } from "./select-sells.ts";
 import { setClassGoals } from "./set-class-goals.ts";
 
@@ -78,11 +83,12 @@ export function draftPlan(request: PlanRequest): Result<Plan, Problem> {
   const unreconciled = unreconciledPositions(book);
   for (const key of [...unreconciled].sort()) {
     const [accountId, securityId] = key.split("/") as [string, string];
+    const symbol = symbolOf(book, securityId);
     ws.warnings.push({
       code: "data.unreconciled",
-      message: `${book.securities.get(securityId)?.symbol ?? securityId} in ${ws.accounts.get(accountId)?.name ?? accountId}: lots do not reconcile with the custodian's position or lack basis; not sold or harvested`,
+      message: `${symbol} in ${(ws.accounts.get(accountId) as PlanningAccount).name}: lots do not reconcile with the custodian's position or lack basis; not sold or harvested`,
       accountId,
-      symbol: book.securities.get(securityId)?.symbol ?? securityId,
+      symbol,
     });
   }
 
@@ -94,7 +100,7 @@ export function draftPlan(request: PlanRequest): Result<Plan, Problem> {
       accountId: u.accountId,
     });
   }
-  const harvestScan = findHarvestableLots(book, families, settings);
+  const harvestScan = findHarvestableLots(book, families, settings, unreconciled);
   const rebalancing = before.outOfBand;
 
   if (rebalancing) {
@@ -219,6 +225,11 @@ export function settingsRecord(settings: PlanSettings): Plan["settings"] {
 }
 
 /** Net gains realised this calendar year in taxable accounts before the plan. */
+/** A security's symbol, or its id when the security master does not know it. */
+function symbolOf(book: HouseholdBook, securityId: string): string {
+  return book.securities.get(securityId)?.symbol ?? securityId;
+}
+
 function yearToDateGains(book: HouseholdBook): Decimal {
   const taxable = new Set(book.accounts.filter((a) => a.taxable).map((a) => a.id));
   const yearStart = `${book.asOf.slice(0, 4)}-01-01`;
@@ -235,7 +246,7 @@ function groupAcquisitions(book: HouseholdBook, families: Families): Map<string,
   const byFamily = new Map<string, KnownAcquisition[]>();
   for (const tx of book.transactions) {
     if (tx.kind === "sell") continue;
-    const symbol = book.securities.get(tx.securityId)?.symbol ?? tx.securityId;
+    const symbol = symbolOf(book, tx.securityId);
     const family = families.familyOf(symbol);
     const list = byFamily.get(family) ?? [];
     list.push({
@@ -261,7 +272,7 @@ function recentLossFamilies(book: HouseholdBook, families: Families): Map<string
   for (const tx of book.transactions) {
     if (tx.kind !== "sell" || tx.status !== "settled" || !taxable.has(tx.accountId)) continue;
     if (!tx.realizedGainLoss?.isNegative() || tx.tradeDate < from || tx.tradeDate > book.asOf) continue;
-    const family = families.familyOf(book.securities.get(tx.securityId)?.symbol ?? tx.securityId);
+    const family = families.familyOf(symbolOf(book, tx.securityId));
     const previous = latest.get(family);
     if (!previous || tx.tradeDate > previous) latest.set(family, tx.tradeDate);
   }
@@ -270,8 +281,8 @@ function recentLossFamilies(book: HouseholdBook, families: Families): Map<string
 
 /** Sell trades under the minimum are not drafted; their lots go back. */
 function dropSmallSells(ws: PlanWorkspace): void {
+  // Only sales exist at this point.
   for (const [key, trade] of ws.trades) {
-    if (trade.side !== "sell") continue;
     const amount = trade.quantity.times(trade.price);
     if (!amount.lessThan(ws.settings.minTradeAmount)) continue;
     ws.undoSale(key);
@@ -284,39 +295,33 @@ function dropSmallSells(ws: PlanWorkspace): void {
   }
 }
 
-/** Harvestable lots sold whole while rebalancing count as harvested (no replacement needed). */
+/** Harvestable lots sold while rebalancing count as harvested (no replacement: the class shrinks). */
 function recordHarvestedSells(ws: PlanWorkspace, candidates: readonly HarvestCandidate[]): void {
+  const byLot = new Map(candidates.map((c) => [c.lotKey, c]));
   const harvested = new Set(ws.harvested.map((h) => h.lot.lotKey));
-  const sold = new Map<string, { quantity: Decimal }>();
   for (const trade of ws.trades.values()) {
-    for (const sale of trade.lots) sold.set(sale.lot.lotKey, sale);
-  }
-  for (const candidate of candidates) {
-    if (harvested.has(candidate.lotKey) || !sold.has(candidate.lotKey)) continue;
-    const lot = ws.book.lots.find((l) => l.lotKey === candidate.lotKey);
-    if (!lot) continue;
-    const fraction = (sold.get(candidate.lotKey) as { quantity: Decimal }).quantity.dividedBy(lot.quantity);
-    ws.harvested.push({
-      lot,
-      symbol: candidate.symbol,
-      loss: candidate.loss.times(fraction),
-      term: candidate.term,
-      estimatedTaxValue: candidate.estimatedTaxValue.times(fraction),
-      rebuyFrom: candidate.rebuyFrom,
-      replacement: null,
-    });
+    for (const sale of trade.lots) {
+      const candidate = byLot.get(sale.lot.lotKey);
+      if (!candidate || harvested.has(candidate.lotKey)) continue;
+      const fraction = sale.quantity.dividedBy(sale.lot.quantity);
+      ws.harvested.push({
+        lot: sale.lot,
+        symbol: candidate.symbol,
+        loss: candidate.loss.times(fraction),
+        term: candidate.term,
+        estimatedTaxValue: candidate.estimatedTaxValue.times(fraction),
+        rebuyFrom: candidate.rebuyFrom,
+        replacement: null,
+      });
+    }
   }
 }
 
 function renderTrades(ws: PlanWorkspace): PlanTrade[] {
   const drafts = [...ws.trades.values()].filter((t) => t.quantity.greaterThan(ZERO));
   // Sells first (they fund the buys), then by account and symbol.
-  drafts.sort(
-    (a, b) =>
-      (a.side === b.side ? 0 : a.side === "sell" ? -1 : 1) ||
-      (a.account.id < b.account.id ? -1 : a.account.id > b.account.id ? 1 : 0) ||
-      (a.security.symbol < b.security.symbol ? -1 : a.security.symbol > b.security.symbol ? 1 : 0),
-  );
+  const sortKey = (t: TradeDraft) => `${t.side === "sell" ? 0 : 1}/${t.account.id}/${t.security.symbol}`;
+  drafts.sort((a, b) => byText(sortKey(a), sortKey(b)));
   return drafts.map((t, index) => {
     const taxableSell = t.side === "sell" && t.account.taxable;
     const byTerm = (term: "short" | "long") =>

@@ -77,11 +77,12 @@ export function findHarvestableLots(
   book: HouseholdBook,
   families: Families,
   settings: HarvestSettings,
+  /** The positions that do not reconcile, when the caller has them already. */
+  unreconciled: ReadonlySet<string> = unreconciledPositions(book),
 ): HarvestScan {
   const symbolOf = (securityId: string) => book.securities.get(securityId)?.symbol ?? securityId;
   const accountName = new Map(book.accounts.map((account) => [account.id, account.name]));
   const taxable = new Set(book.accounts.filter((account) => account.taxable).map((account) => account.id));
-  const unreconciled = unreconciledPositions(book);
   const acquisitions: KnownAcquisition[] = book.transactions
     .filter((tx) => tx.kind !== "sell")
     .map((tx) => ({

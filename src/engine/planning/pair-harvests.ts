@@ -1,9 +1,10 @@
 // Harvest sales paired with replacement buys in the same account (domain-rules.md, "Tax-loss
 // harvesting"; step 5 of docs/trade-drafting.md). The replacement keeps the exposure; it is never
 // substantially identical, and no buy in the plan may wash the loss (IRC §1091).
-import type { ModelVersionSpec } from "../../domain/household-book.ts";
+import type { Decimal } from "../../domain/decimal.ts";
+import type { ModelVersionSpec, PlanningAccount, PlanningLot } from "../../domain/household-book.ts";
 import type { HarvestCandidate } from "./find-harvestable-lots.ts";
-import { type PlanWorkspace, sharesFor } from "./plan-workspace.ts";
+import { byText, type PlanWorkspace, sharesFor } from "./plan-workspace.ts";
 import { suggestReplacements } from "./suggest-replacements.ts";
 
 export function pairHarvests(
@@ -13,15 +14,15 @@ export function pairHarvests(
   policyVersion: string,
 ): void {
   const ordered = [...candidates].sort(
-    (a, b) => b.estimatedTaxValue.comparedTo(a.estimatedTaxValue) || (a.lotKey < b.lotKey ? -1 : 1),
+    (a, b) => b.estimatedTaxValue.comparedTo(a.estimatedTaxValue) || byText(a.lotKey, b.lotKey),
   );
   const lotByKey = new Map(ws.book.lots.map((lot) => [lot.lotKey, lot]));
   for (const candidate of ordered) {
-    const lot = lotByKey.get(candidate.lotKey);
-    if (!lot || !ws.soldQuantity(lot).isZero()) continue;
-    const account = ws.accounts.get(candidate.accountId);
-    const security = ws.book.securities.get(candidate.securityId);
-    if (!account || !security) continue;
+    const lot = lotByKey.get(candidate.lotKey) as PlanningLot;
+    // Sold already while rebalancing its class.
+    if (!ws.soldQuantity(lot).isZero()) continue;
+    const account = ws.accounts.get(candidate.accountId) as PlanningAccount;
+    const security = ws.security(candidate.securityId);
     const where = { accountId: account.id, symbol: candidate.symbol, lotKey: candidate.lotKey };
     const skip = (code: string, message: string) => ws.reasons.push({ code, message, ...where });
     const family = ws.families.familyOf(candidate.symbol);
@@ -46,8 +47,7 @@ export function pairHarvests(
       continue;
     }
     const replacementSecurity = ws.security(replacement.securityId);
-    const replacementPrice = ws.price(replacement.securityId);
-    if (!replacementPrice) continue;
+    const replacementPrice = ws.price(replacement.securityId) as Decimal;
     const buyQuantity = sharesFor(candidate.marketValue, replacementPrice, account.fractionalShares, false);
     const buyAmount = buyQuantity.times(replacementPrice);
     if (

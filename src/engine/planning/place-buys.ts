@@ -4,9 +4,10 @@
 // 30 days (IRC §1091; the household-wide reading of Pub 550 and Rev. Rul. 2008-5).
 import type { Security } from "../../domain/book.ts";
 import { type Decimal, ZERO } from "../../domain/decimal.ts";
-import type { ModelVersionSpec, PlanningAccount } from "../../domain/household-book.ts";
+import type { ModelTargetSpec, ModelVersionSpec, PlanningAccount } from "../../domain/household-book.ts";
 import type { IsoDate } from "../../domain/iso-date.ts";
-import { type PlanWorkspace, sharesFor } from "./plan-workspace.ts";
+import { byText, type PlanWorkspace, sharesFor } from "./plan-workspace.ts";
+import { compareCandidates } from "./suggest-replacements.ts";
 
 export interface BuyContext {
   /** Families with a loss realised in a taxable account in the last 30 days, and when it was. */
@@ -25,7 +26,7 @@ export function placeBuys(
   let remaining = amount;
   const accounts = [...ws.accounts.values()]
     .filter((a) => a.tradeable && ws.available(a.id).greaterThan(ZERO))
-    .sort((a, b) => ws.available(b.id).comparedTo(ws.available(a.id)) || (a.id < b.id ? -1 : 1));
+    .sort((a, b) => ws.available(b.id).comparedTo(ws.available(a.id)) || byText(a.id, b.id));
   for (const account of accounts) {
     if (!remaining.greaterThan(ZERO)) break;
     const security = chooseSecurity(ws, account, assetClassId, candidates, ctx);
@@ -64,23 +65,12 @@ export function placeBuys(
 
 /** The model's primary and alternates for the class, then the rest of the class by expense ratio. */
 function buyCandidates(ws: PlanWorkspace, assetClassId: string, model: ModelVersionSpec): Security[] {
-  const target = model.targets.find((t) => t.assetClassId === assetClassId);
-  const ordered = target ? [target.primarySecurityId, ...target.alternateSecurityIds] : [];
-  const rest = [...ws.book.securities.values()]
-    .filter((s) => s.assetClassId === assetClassId && !ordered.includes(s.id))
-    .sort(
-      (a, b) =>
-        (a.expenseRatio && b.expenseRatio
-          ? a.expenseRatio.comparedTo(b.expenseRatio)
-          : a.expenseRatio
-            ? -1
-            : b.expenseRatio
-              ? 1
-              : 0) || (a.symbol < b.symbol ? -1 : 1),
-    );
-  return [...ordered.map((id) => ws.book.securities.get(id)).filter((s) => s !== undefined), ...rest].filter(
-    (s) => ws.price(s.id) !== undefined,
-  );
+  // Only model classes are bought (a class outside the model has a target of zero).
+  const target = model.targets.find((t) => t.assetClassId === assetClassId) as ModelTargetSpec;
+  const modelOrder = [target.primarySecurityId, ...target.alternateSecurityIds];
+  return [...ws.book.securities.values()]
+    .filter((s) => s.assetClassId === assetClassId && ws.price(s.id) !== undefined)
+    .sort((a, b) => compareCandidates(a, b, modelOrder));
 }
 
 function chooseSecurity(

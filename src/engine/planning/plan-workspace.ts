@@ -1,6 +1,8 @@
 // The working state of a plan being drafted: what each account can spend, the trades so far (one
 // per account, side and security), the lots already sold, and the findings on the way. Every step
 // of docs/trade-drafting.md reads and extends it; nothing here decides what to trade.
+
+import { assert } from "../../domain/assert.ts";
 import type { Security } from "../../domain/book.ts";
 import { Decimal, ZERO } from "../../domain/decimal.ts";
 import type {
@@ -78,7 +80,7 @@ export class PlanWorkspace {
 
   security(securityId: string): Security {
     const security = this.book.securities.get(securityId);
-    if (!security) throw new Error(`unknown security ${securityId}`);
+    assert(security, `unknown security ${securityId}`);
     return security;
   }
 
@@ -88,7 +90,7 @@ export class PlanWorkspace {
 
   /** Cash above the reserve the account can still spend (never below zero). */
   available(accountId: string): Decimal {
-    const left = this.spendable.get(accountId) ?? ZERO;
+    const left = this.spendable.get(accountId) as Decimal;
     return left.isNegative() ? ZERO : left;
   }
 
@@ -124,11 +126,11 @@ export class PlanWorkspace {
   /** Takes back a sale (one under the minimum trade size): its lots, cash and gains return. */
   undoSale(key: string): void {
     const trade = this.trades.get(key);
-    if (trade?.side !== "sell") throw new Error(`no sale ${key} to undo`);
+    assert(trade?.side === "sell", `no sale ${key} to undo`);
     this.trades.delete(key);
     for (const sale of trade.lots) {
-      this.soldFromLot.set(sale.lot.lotKey, this.soldQuantity(sale.lot).minus(sale.quantity));
-      if (this.soldQuantity(sale.lot).isZero()) this.soldFromLot.delete(sale.lot.lotKey);
+      // A lot is sold by one trade only, so undoing it frees the whole lot.
+      this.soldFromLot.delete(sale.lot.lotKey);
       this.spend(trade.account.id, sale.proceeds);
       if (sale.gainLoss !== null) this.realized = this.realized.minus(sale.gainLoss);
     }
@@ -172,7 +174,7 @@ export class PlanWorkspace {
     let trade = this.trades.get(key);
     if (!trade) {
       const price = this.price(security.id);
-      if (!price) throw new Error(`no price for ${security.symbol}`);
+      assert(price, `no price for ${security.symbol}`);
       trade = {
         side,
         account,
@@ -190,7 +192,7 @@ export class PlanWorkspace {
   }
 
   private spend(accountId: string, amount: Decimal): void {
-    this.spendable.set(accountId, (this.spendable.get(accountId) ?? ZERO).minus(amount));
+    this.spendable.set(accountId, (this.spendable.get(accountId) as Decimal).minus(amount));
   }
 }
 
@@ -201,6 +203,11 @@ export function sharesFor(amount: Decimal, price: Decimal, fractional: boolean, 
 
 export function roundShares(quantity: Decimal, fractional: boolean, up: boolean): Decimal {
   return quantity.toDecimalPlaces(fractional ? 4 : 0, up ? Decimal.ROUND_UP : Decimal.ROUND_DOWN);
+}
+
+/** Plain code-unit order for ids and keys (never equal where it is used). */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : 1;
 }
 
 export function minDecimal(a: Decimal, b: Decimal): Decimal {

@@ -1,12 +1,21 @@
 // Sells for an overweight class at the least tax (domain-rules.md, "Trade drafting"; step 4 of
 // docs/trade-drafting.md): taxable losses first, then tax-advantaged accounts, then long-term
 // gains from the highest basis, short-term gains last or never. Specific lots, named.
+
+import { assert } from "../../domain/assert.ts";
 import { type Decimal, ZERO } from "../../domain/decimal.ts";
 import type { PlanningAccount, PlanningLot } from "../../domain/household-book.ts";
-import { addDays, type IsoDate, maxIsoDate } from "../../domain/iso-date.ts";
+import { type IsoDate, maxIsoDate } from "../../domain/iso-date.ts";
 import { type Term, termOf } from "../holding-period.ts";
 import { type CheckAccount, checkWashSales, type KnownAcquisition } from "../wash-sale-check.ts";
-import { type LotSale, minDecimal, type PlanWorkspace, roundShares, sharesFor } from "./plan-workspace.ts";
+import {
+  byText,
+  type LotSale,
+  minDecimal,
+  type PlanWorkspace,
+  roundShares,
+  sharesFor,
+} from "./plan-workspace.ts";
 
 /** Something that can be sold: a taxable lot, or a whole position in a tax-advantaged account. */
 interface SellUnit {
@@ -61,7 +70,8 @@ export function selectSells(
           accountId: unit.account.id,
           symbol: unit.symbol,
         });
-        if (fits.lessThan(quantity)) quantity = fits;
+        // Fewer shares than planned: their gain is over the room left.
+        quantity = fits;
         if (quantity.isZero()) continue;
       }
     }
@@ -85,9 +95,7 @@ function takeFromLots(ws: PlanWorkspace, unit: SellUnit, quantity: Decimal, pric
   let left = quantity;
   for (const lot of unit.lots) {
     if (!left.greaterThan(ZERO)) break;
-    const open = lot.quantity.minus(ws.soldQuantity(lot));
-    const take = open.lessThan(left) ? open : left;
-    if (!take.greaterThan(ZERO)) continue;
+    const take = minDecimal(lot.quantity, left);
     left = left.minus(take);
     const proceeds = take.times(price);
     if (!unit.account.taxable) {
@@ -104,10 +112,8 @@ function takeFromLots(ws: PlanWorkspace, unit: SellUnit, quantity: Decimal, pric
       term: termOf(lot.acquiredDate, ws.book.asOf),
     });
   }
-  if (left.greaterThan(ZERO)) {
-    // A tax-advantaged position may hold more than its lots (reconciled positions only reach here).
-    throw new Error(`sold more ${unit.symbol} than the lots of ${unit.account.id} hold`);
-  }
+  // Only reconciled positions are sold, so their lots hold every share.
+  assert(left.isZero(), `sold more ${unit.symbol} than the lots of ${unit.account.id} hold`);
   return sales;
 }
 
@@ -148,15 +154,7 @@ function sellUnits(ws: PlanWorkspace, assetClassId: string, ctx: SellContext): S
     }
     const lots = book.lots
       .filter((lot) => lot.accountId === account.id && lot.securityId === security.id)
-      .sort((a, b) =>
-        a.acquiredDate < b.acquiredDate
-          ? -1
-          : a.acquiredDate > b.acquiredDate
-            ? 1
-            : a.lotKey < b.lotKey
-              ? -1
-              : 1,
-      );
+      .sort((a, b) => byText(`${a.acquiredDate}/${a.lotKey}`, `${b.acquiredDate}/${b.lotKey}`));
     if (!account.taxable) {
       units.push({
         rank: 1,
@@ -216,7 +214,7 @@ function sellUnits(ws: PlanWorkspace, assetClassId: string, ctx: SellContext): S
 function compareUnits(a: SellUnit, b: SellUnit): number {
   if (a.rank !== b.rank) return a.rank - b.rank;
   const byCost = a.rank === 1 ? b.value.comparedTo(a.value) : a.gainPerDollar.comparedTo(b.gainPerDollar);
-  return byCost || (a.tieKey < b.tieKey ? -1 : a.tieKey > b.tieKey ? 1 : 0);
+  return byCost || byText(a.tieKey, b.tieKey);
 }
 
 /** When selling this losing lot would be washed by a known purchase, the date it stops being so. */
@@ -248,5 +246,6 @@ function washSafeFrom(
     ],
   });
   if (conflicts.length === 0) return null;
-  return conflicts.map((c) => c.safeFrom ?? addDays(ws.book.asOf, 31)).reduce(maxIsoDate);
+  // Only known purchases are checked here, and each has a date it clears.
+  return conflicts.map((c) => c.safeFrom as IsoDate).reduce(maxIsoDate);
 }

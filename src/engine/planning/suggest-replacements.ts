@@ -103,7 +103,8 @@ export function suggestReplacements(
 // without a known expense ratio sorts after those with one.
 const UNKNOWN_EXPENSE = new Decimal("Infinity");
 
-function compareCandidates(a: Security, b: Security, modelOrder: readonly string[]): number {
+/** The ranking of securities within a class, for replacements and for buys. */
+export function compareCandidates(a: Security, b: Security, modelOrder: readonly string[]): number {
   const rank = (s: Security) => (modelOrder.includes(s.id) ? modelOrder.indexOf(s.id) : modelOrder.length);
   const expense = (s: Security) => s.expenseRatio ?? UNKNOWN_EXPENSE;
   return rank(a) - rank(b) || expense(a).comparedTo(expense(b)) || a.symbol.localeCompare(b.symbol, "en");

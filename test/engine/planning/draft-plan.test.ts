@@ -450,3 +450,180 @@ describe("draftPlan invariants", () => {
     expect(JSON.stringify(demoPlan("hh-chen"))).toBe(JSON.stringify(chen));
   });
 });
+
+describe("draftPlan edge cases", () => {
+  const settle = (id: string, securityId: string, kind: "buy" | "sell", date: string, gain?: string) => ({
+    id,
+    accountId: "acct-t",
+    securityId,
+    kind,
+    status: "settled" as const,
+    tradeDate: isoDate(date),
+    quantity: d("10"),
+    ...(gain === undefined ? {} : { realizedGainLoss: d(gain) }),
+  });
+
+  it("unpriced-and-unknown-holdings are left out of the weights, warned about, and never traded", () => {
+    const { book, model } = twoLotHousehold();
+    const prices = new Map(book.prices);
+    prices.delete("sec-itot");
+    const { families: _prebuilt, ...withoutFamilies } = request(
+      {
+        ...book,
+        prices,
+        positions: [
+          ...book.positions,
+          { accountId: "acct-t", securityId: "sec-itot", quantity: d("5"), reportedCostBasis: null },
+          { accountId: "acct-t", securityId: "sec-mystery", quantity: d("5"), reportedCostBasis: null },
+        ],
+        transactions: [
+          settle("tx-1", "sec-mystery", "buy", "2026-11-10"),
+          settle("tx-2", "sec-mystery", "sell", "2026-11-12", "-50"),
+        ],
+      },
+      model,
+    );
+    // Families are built from the policy when the caller has none.
+    const p = draftPlan(withoutFamilies);
+    expect(p.ok).toBe(true);
+    const plan = p.ok ? p.value : (undefined as never);
+    expect(plan.warnings.map((w) => w.code)).toEqual([
+      "data.unreconciled",
+      "data.unreconciled",
+      "data.no-price",
+      "data.no-price",
+    ]);
+    expect(plan.warnings.map((w) => w.message).join("\n")).toContain(
+      "sec-mystery in acct-t has no security record",
+    );
+    expect(plan.trades.some((t) => t.securityId === "sec-itot" || t.securityId === "sec-mystery")).toBe(
+      false,
+    );
+  });
+
+  it("a lot without basis makes its position unreconciled: not sold, and the plan says so", () => {
+    const { book, model } = twoLotHousehold();
+    const lots = book.lots.map((l) => (l.lotKey === "st-gain" ? { ...l, costBasis: null } : l));
+    const p = plan({ ...book, lots }, model);
+    expect(p.trades).toEqual([]);
+    expect(p.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(["sell.unreconciled"]));
+  });
+
+  it("gains already over a hard budget this year: no gain is realised at all", () => {
+    const { book, model } = twoLotHousehold();
+    const p = plan(
+      { ...book, transactions: [settle("tx-1", "sec-vxus", "sell", "2026-03-02", "5000")] },
+      model,
+      {
+        gainBudget: { limit: d("1000"), mode: "hard" },
+      },
+    );
+    expect(p.realized.yearToDate).toBe("5000.00");
+    expect(p.trades).toEqual([]);
+    expect(p.reasons.map((r) => r.code)).toContain("sell.gain-budget");
+  });
+
+  it("a soft budget that is not exceeded says nothing", () => {
+    const p = demoPlan("hh-chen", { gainBudget: { limit: d("1000000"), mode: "soft" } });
+    expect(p.warnings).toEqual([]);
+  });
+
+  it("do-not-buy-everywhere in an account leaves the class short and says there is nothing to buy", () => {
+    const { book, model } = twoLotHousehold();
+    const p = plan(
+      {
+        ...book,
+        restrictions: [
+          { kind: "DO_NOT_BUY", accountId: "acct-t", securityId: null, reason: "account closing" },
+        ],
+      },
+      model,
+    );
+    expect(p.trades.every((t) => t.side === "sell")).toBe(true);
+    expect(p.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(["buy.no-security"]));
+    expect(p.reasons.map((r) => r.code)).not.toContain("buy.no-cash");
+  });
+
+  it("recent-bnd-loss-buys-the-alternate: a loss realised on BND 10 days ago sends the bond buy to AGG", () => {
+    const { book, model } = twoLotHousehold();
+    const withAlternate = {
+      ...model,
+      targets: model.targets.map((t) =>
+        t.assetClassId === "us_bonds" ? { ...t, alternateSecurityIds: ["sec-agg"] } : t,
+      ),
+    };
+    const p = plan(
+      {
+        ...book,
+        transactions: [
+          settle("tx-1", "sec-bnd", "sell", "2026-11-10", "-800"),
+          settle("tx-2", "sec-bnd", "sell", "2026-11-01", "-300"),
+        ],
+      },
+      withAlternate,
+    );
+    expect(p.trades.filter((t) => t.side === "buy").map((t) => t.symbol)).toEqual(["AGG"]);
+  });
+
+  it("two-equal-losses-harvest-into-one-replacement-trade, and tiny harvests are not drafted", () => {
+    const { book, model } = twoLotHousehold();
+    const loss = (key: string) => ({
+      ...(book.lots[0] as (typeof book.lots)[number]),
+      lotKey: key,
+      acquiredDate: isoDate("2024-01-02"),
+      tradeDate: isoDate("2024-01-02"),
+      costBasis: d("36000"),
+    });
+    const harvestBook = { ...book, lots: [loss("loss-a"), loss("loss-b")] };
+    const balanced = {
+      ...model,
+      targets: model.targets
+        .map((t) => ({ ...t, weight: t.assetClassId === "us_equity" ? d("1") : d("0") }))
+        .slice(0, 1),
+    };
+    const p = plan(
+      harvestBook,
+      {
+        ...balanced,
+        targets: [
+          {
+            ...(balanced.targets[0] as ModelVersionSpec["targets"][number]),
+            alternateSecurityIds: ["sec-itot"],
+          },
+        ],
+      },
+      { harvestWhenInBand: true },
+    );
+    expect(p.harvested.map((h) => [h.lotKey, h.replacement])).toEqual([
+      ["loss-a", "ITOT"],
+      ["loss-b", "ITOT"],
+    ]);
+    expect(p.trades.map((t) => `${t.side} ${t.symbol} ${t.quantity}`)).toEqual([
+      "sell VTI 200",
+      "buy ITOT 458",
+    ]);
+    const tiny = plan(
+      harvestBook,
+      {
+        ...balanced,
+        targets: [
+          {
+            ...(balanced.targets[0] as ModelVersionSpec["targets"][number]),
+            alternateSecurityIds: ["sec-itot"],
+          },
+        ],
+      },
+      { harvestWhenInBand: true, minTradeAmount: d("1000000") },
+    );
+    expect(tiny.trades).toEqual([]);
+    expect(tiny.reasons.map((r) => r.code)).toEqual(["trade.below-minimum", "trade.below-minimum"]);
+  });
+
+  it("a stale input of unknown age is still named in the warnings", () => {
+    const p = draftPlan({
+      ...request(demoHousehold("hh-okafor"), demoModel("hh-okafor")),
+      staleInputs: [{ label: "price of VTI", asOf: "yesterday", ageSeconds: null }],
+    });
+    expect(p.ok && p.value.warnings[0]?.message).toContain("price of VTI is of unknown age");
+  });
+});
