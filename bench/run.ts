@@ -1,4 +1,5 @@
 // npm run bench: the figures in the README's benchmark section. Not tests: nothing asserts a time.
+// BENCH_ONLY=ledger or BENCH_ONLY=planning runs one part.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,6 +7,7 @@ import { join } from "node:path";
 import { parseHistory } from "../src/cli/ledger/parse-history.ts";
 import { runLedger } from "../src/engine/tax-lots/run-ledger.ts";
 import { generateHistory } from "./generate-history.ts";
+import { benchPlanning } from "./planning.ts";
 
 const root = join(import.meta.dirname, "..");
 const size = Number(process.env.BENCH_LEDGER_SIZE ?? 100_000);
@@ -23,35 +25,44 @@ function summary(ms: number[]): string {
   return `median ${(median / 1000).toFixed(2)} s (best ${((sorted[0] as number) / 1000).toFixed(2)}, worst ${((sorted.at(-1) as number) / 1000).toFixed(2)})`;
 }
 
-const dir = mkdtempSync(join(tmpdir(), "lotwise-bench-"));
-try {
-  for (const [label, sellShare] of [
-    ["busy household (20% of trades on held positions are sales)", 0.2],
-    ["active trader (40%)", 0.4],
-  ] as const) {
-    const text = JSON.stringify(generateHistory(size, { sellShare }));
-    const file = join(dir, `history-${sellShare}.json`);
-    writeFileSync(file, text);
-    const input = parseHistory(text);
-    if (!input.ok) throw new Error(input.error);
-    const engine = Array.from({ length: RUNS }, () => time(() => runLedger(input.value)));
-    const last = engine.at(-1)?.result;
-    if (!last?.ok) throw new Error("ledger failed");
-    const washed = last.value.sales.filter((row) => row.disallowedLoss !== 0n).length;
-    const cli = Array.from({ length: RUNS }, () =>
-      time(() =>
-        execFileSync(process.execPath, [join(root, "bin/lotwise.js"), "ledger", "--in", file], {
-          maxBuffer: 1 << 30,
-        }),
-      ),
-    );
-    console.log(`ledger, ${size.toLocaleString("en-US")} transactions, ${label}:`);
-    console.log(
-      `  ${last.value.sales.length.toLocaleString("en-US")} sale rows, ${washed.toLocaleString("en-US")} with a wash sale, ${last.value.openLots.length.toLocaleString("en-US")} open lots`,
-    );
-    console.log(`  engine only                       ${summary(engine.map((r) => r.ms))}`);
-    console.log(`  lotwise ledger --in (end to end)  ${summary(cli.map((r) => r.ms))}`);
+function benchLedger(): void {
+  const dir = mkdtempSync(join(tmpdir(), "lotwise-bench-"));
+  try {
+    for (const [label, sellShare] of [
+      ["busy household (20% of trades on held positions are sales)", 0.2],
+      ["active trader (40%)", 0.4],
+    ] as const) {
+      const text = JSON.stringify(generateHistory(size, { sellShare }));
+      const file = join(dir, `history-${sellShare}.json`);
+      writeFileSync(file, text);
+      const input = parseHistory(text);
+      if (!input.ok) throw new Error(input.error);
+      const engine = Array.from({ length: RUNS }, () => time(() => runLedger(input.value)));
+      const last = engine.at(-1)?.result;
+      if (!last?.ok) throw new Error("ledger failed");
+      const washed = last.value.sales.filter((row) => row.disallowedLoss !== 0n).length;
+      const cli = Array.from({ length: RUNS }, () =>
+        time(() =>
+          execFileSync(process.execPath, [join(root, "bin/lotwise.js"), "ledger", "--in", file], {
+            maxBuffer: 1 << 30,
+          }),
+        ),
+      );
+      console.log(`ledger, ${size.toLocaleString("en-US")} transactions, ${label}:`);
+      console.log(
+        `  ${last.value.sales.length.toLocaleString("en-US")} sale rows, ${washed.toLocaleString("en-US")} with a wash sale, ${last.value.openLots.length.toLocaleString("en-US")} open lots`,
+      );
+      console.log(`  engine only                       ${summary(engine.map((r) => r.ms))}`);
+      console.log(`  lotwise ledger --in (end to end)  ${summary(cli.map((r) => r.ms))}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
+
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && only !== "ledger" && only !== "planning") {
+  throw new Error(`BENCH_ONLY must be "ledger" or "planning", not ${JSON.stringify(only)}`);
+}
+if (only !== "planning") benchLedger();
+if (only !== "ledger") benchPlanning();
