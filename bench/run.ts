@@ -1,5 +1,5 @@
 // npm run bench: the figures in the README's benchmark section. Not tests: nothing asserts a time.
-// BENCH_ONLY=ledger or BENCH_ONLY=planning runs one part.
+// BENCH_ONLY=ledger, planning or sells runs one part.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { parseHistory } from "../src/cli/ledger/parse-history.ts";
 import { runLedger } from "../src/engine/tax-lots/run-ledger.ts";
 import { generateHistory } from "./generate-history.ts";
 import { benchPlanning } from "./planning.ts";
+import { benchSellSelection } from "./sell-selection.ts";
 
 const root = join(import.meta.dirname, "..");
 const size = Number(process.env.BENCH_LEDGER_SIZE ?? 100_000);
@@ -60,9 +61,11 @@ function benchLedger(): void {
   }
 }
 
+const PARTS = ["ledger", "planning", "sells"] as const;
 const only = process.env.BENCH_ONLY;
-if (only !== undefined && only !== "ledger" && only !== "planning") {
-  throw new Error(`BENCH_ONLY must be "ledger" or "planning", not ${JSON.stringify(only)}`);
+if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
+  throw new Error(`BENCH_ONLY must be one of ${PARTS.join(", ")}, not ${JSON.stringify(only)}`);
 }
-if (only !== "planning") benchLedger();
-if (only !== "ledger") benchPlanning();
+if (only === undefined || only === "ledger") benchLedger();
+if (only === undefined || only === "planning") benchPlanning();
+if (only === undefined || only === "sells") await benchSellSelection();

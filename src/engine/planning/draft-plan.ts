@@ -30,7 +30,7 @@ import {
   type PlanTrade,
 } from "./plan.ts";
 import { byText, PlanWorkspace, type TradeDraft } from "./plan-workspace.ts";
-import { selectSells } from "./select-sells.ts";
+import { type SellContext, selectSells } from "./select-sells.ts";
 import { setClassGoals } from "./set-class-goals.ts";
 
 export interface PlanRequest {
@@ -105,12 +105,7 @@ export function draftPlan(request: PlanRequest): Result<Plan, Problem> {
 
   if (rebalancing) {
     const deltas = setClassGoals(before, model, book.cashClassId);
-    const acquisitionsByFamily = groupAcquisitions(book, families);
-    const sellCtx = {
-      unreconciled,
-      acquisitionsByFamily,
-      checkAccounts: new Map(book.accounts.map((a) => [a.id, { id: a.id, taxable: a.taxable }])),
-    };
+    const sellCtx = sellContextOf(book, families, unreconciled);
     const byNeed = (sign: 1 | -1) =>
       [...deltas.entries()]
         .filter(([id, delta]) => id !== book.cashClassId && delta.times(sign).greaterThan(ZERO))
@@ -240,6 +235,19 @@ function yearToDateGains(book: HouseholdBook): Decimal {
     total = total.plus(tx.realizedGainLoss);
   }
   return total;
+}
+
+/** What the sell step needs to know about the household beyond the workspace. */
+export function sellContextOf(
+  book: HouseholdBook,
+  families: Families,
+  unreconciled: ReadonlySet<string> = unreconciledPositions(book),
+): SellContext {
+  return {
+    unreconciled,
+    acquisitionsByFamily: groupAcquisitions(book, families),
+    checkAccounts: new Map(book.accounts.map((a) => [a.id, { id: a.id, taxable: a.taxable }])),
+  };
 }
 
 function groupAcquisitions(book: HouseholdBook, families: Families): Map<string, KnownAcquisition[]> {

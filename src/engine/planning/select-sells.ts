@@ -18,7 +18,7 @@ import {
 } from "./plan-workspace.ts";
 
 /** Something that can be sold: a taxable lot, or a whole position in a tax-advantaged account. */
-interface SellUnit {
+export interface SellUnit {
   rank: 0 | 1 | 2 | 3;
   account: PlanningAccount;
   securityId: string;
@@ -117,7 +117,8 @@ function takeFromLots(ws: PlanWorkspace, unit: SellUnit, quantity: Decimal, pric
   return sales;
 }
 
-function sellUnits(ws: PlanWorkspace, assetClassId: string, ctx: SellContext): SellUnit[] {
+/** What the class may sell, cheapest tax first (the order of docs/trade-drafting.md, step 4). */
+export function sellUnits(ws: PlanWorkspace, assetClassId: string, ctx: SellContext): SellUnit[] {
   const { book, settings } = ws;
   const units: SellUnit[] = [];
   for (const position of book.positions) {

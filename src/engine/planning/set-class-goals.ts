@@ -1,7 +1,7 @@
 // How much each asset class should change (docs/trade-drafting.md, step 3; domain-rules.md "Drift
 // and bands": rebalance to target, or to the band edge, as a setting). Out-of-band classes move to
-// their goal; the difference is spread over the classes still short of (or over) target, so sells
-// fund buys. The cash class takes what is left.
+// their goal; the difference is spread over the classes short of target (net sells) or the in-band
+// classes over it (net buys), so sells fund buys. The cash class takes what is left.
 import { type Decimal, sumDecimals, ZERO } from "../../domain/decimal.ts";
 import type { ModelVersionSpec } from "../../domain/household-book.ts";
 import type { ClassDrift, HouseholdDrift } from "./compute-drift.ts";
@@ -24,11 +24,13 @@ export function setClassGoals(
   }
   const net = sumDecimals(deltas.values());
   if (net.isZero()) return deltas;
-  // Net sells fill the classes still below target after their goals; net buys draw on those still
-  // above it; in proportion to that gap, never past target. Since weights sum to 1, the gaps cover
-  // the difference unless held classes outside the model take part; the cash class takes the rest.
+  // Net sells fill every class still below target after its goal (so proceeds are invested, not
+  // piled up in cash); net buys draw only on in-band classes above target, cash included (so an
+  // overweight class is not sold past its goal). In proportion to the gap, never past target; cash
+  // takes what is left.
   const sign = net.isNegative() ? 1 : -1;
   const gaps = drift.classes
+    .filter((c) => net.isNegative() || !c.outOfBand)
     .map((c) => {
       const goal = c.value.plus(deltas.get(c.assetClassId) ?? ZERO);
       return { id: c.assetClassId, gap: targetValue(c).minus(goal).times(sign) };
