@@ -152,6 +152,10 @@ export class PlanWorkspace {
     this.blockers.set(assetClassId, list);
   }
 
+  warnOnce(finding: PlanFinding): void {
+    if (!this.warnings.some((w) => w.code === finding.code)) this.warnings.push(finding);
+  }
+
   /** The first restriction stopping `kinds` for this account and security, if any. */
   restriction(accountId: string, securityId: string, side: "sell" | "buy"): PlanningRestriction | undefined {
     const kind = side === "sell" ? "DO_NOT_SELL" : "DO_NOT_BUY";

@@ -70,6 +70,10 @@ export function selectSells(
           accountId: unit.account.id,
           symbol: unit.symbol,
         });
+        ws.warnOnce({
+          code: "plan.gain-budget-reached",
+          message: `the hard realised-gain budget of ${settings.gainBudget.limit.toFixed(2)} for the year is reached: sales at a gain were cut or skipped`,
+        });
         // Fewer shares than planned: their gain is over the room left.
         quantity = fits;
         if (quantity.isZero()) continue;

@@ -165,6 +165,7 @@ describe("draftPlan on the demo households", () => {
     expect(capped.reasons.map((r) => r.code)).toEqual(
       expect.arrayContaining(["rebalance.out-of-band", "sell.gain-budget"]),
     );
+    expect(capped.warnings.map((w) => w.code)).toEqual(["plan.gain-budget-reached"]);
   });
 
   it("soft-gain-budget-warns but sells", () => {
