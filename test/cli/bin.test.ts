@@ -53,6 +53,12 @@ describe(`bin/lotwise.js on ${BACKEND}`, () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toContain("demo book loaded just now");
       expect(run.stdout).toContain("Chen Household (hh-chen)");
+      expect(run.stdout).toMatch(/Chen Household: 11 trades \(4 sells, 7 buys\); realises \$60,119\.60/);
+      expect(run.stdout).toContain("Okafor Household: no trades (every asset class is within its band");
+      expect(run.stdout).toContain("Patel Household: stale data, refused (lotwise plan patel --allow-stale)");
+      expect(run.stdout).toContain(
+        "Brooks Household: no model assigned, no plan (lotwise models assign brooks <model>)",
+      );
       expect(run.stdout).toContain("Coming next");
     } finally {
       rmSync(freshHome, { recursive: true, force: true });

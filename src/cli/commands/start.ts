@@ -1,7 +1,42 @@
+import { Decimal } from "../../domain/decimal.ts";
+import { DEFAULT_PLAN_SETTINGS } from "../../engine/planning/draft-plan.ts";
+import { planHousehold } from "../../planning/plan-household.ts";
 import type { Command } from "../command.ts";
 import { demoAnchor } from "../demo-dates.ts";
+import { formatMoney } from "../format.ts";
+import { marketDate } from "../market-date.ts";
 import { withStore } from "../with-store.ts";
 import { listHouseholds, renderHouseholds } from "./households.ts";
+
+/** One line for a household's plan, or why there is none. */
+function summarisePlan(result: Awaited<ReturnType<typeof planHousehold>>, householdId: string): string {
+  const short = householdId.replace(/^hh-/, "");
+  if (!result.ok) {
+    const hint =
+      result.error.code === "plan.stale"
+        ? ` (lotwise plan ${short} --allow-stale)`
+        : result.error.code === "plan.no-model"
+          ? ` (lotwise models assign ${short} <model>)`
+          : "";
+    const reason =
+      result.error.code === "plan.stale"
+        ? "stale data, refused"
+        : result.error.code === "plan.no-model"
+          ? "no model assigned, no plan"
+          : result.error.message;
+    return `${reason}${hint}`;
+  }
+  const { plan } = result.value;
+  if (plan.trades.length === 0) return `no trades (${plan.reasons[0]?.message ?? "nothing to do"})`;
+  const sells = plan.trades.filter((t) => t.side === "sell").length;
+  const harvested = plan.harvested.reduce((sum, h) => sum.plus(h.loss), new Decimal(0));
+  return [
+    `${plan.trades.length} trades (${sells} sells, ${plan.trades.length - sells} buys)`,
+    `realises ${formatMoney(new Decimal(plan.realized.total))}, estimated tax ${formatMoney(new Decimal(plan.realized.estimatedTax))}`,
+    ...(harvested.isZero() ? [] : [`harvests ${formatMoney(harvested)} of losses`]),
+    `lotwise plan ${short}`,
+  ].join("; ");
+}
 
 export const startCommand: Command = {
   name: "start",
@@ -9,7 +44,8 @@ export const startCommand: Command = {
   usage: "lotwise start [--json]",
   details:
     "Opens the database (embedded PGlite under LOTWISE_HOME unless DATABASE_URL is set), applies\n" +
-    "migrations, loads the demo book into an empty embedded database, and shows the book.",
+    "migrations, loads the demo book into an empty embedded database, shows the book, and drafts a\n" +
+    "plan for every household (nothing is sent).",
   options: { json: { type: "boolean", default: false } },
   optionHelp: { json: "print the households as JSON (as `lotwise households --json`)" },
   run(context, { values }) {
@@ -40,13 +76,30 @@ export const startCommand: Command = {
         return 0;
       }
       io.stdout.write(renderHouseholds(listings));
+      const now = services.clock.now();
+      const plans: string[] = [];
+      for (const household of households) {
+        progress.step(`Drafting a plan for ${household.name}`);
+        const result = await planHousehold(opened.store, {
+          householdId: household.id,
+          asOf: marketDate(now),
+          now: now.toISOString(),
+          allowStale: false,
+          settings: DEFAULT_PLAN_SETTINGS,
+        });
+        plans.push(`  ${household.name}: ${summarisePlan(result, household.id)}`);
+      }
+      progress.done();
       io.stdout.write(
         [
           "",
-          "Available now: lotwise households [<household>], lotwise ledger --in <history.json>, lotwise seed --demo,",
-          "lotwise db migrate (each with --help).",
-          "Coming next: drift and harvesting plans, the assistant, and the Slack app with button approval;",
-          "`npm start` will then run the assistant (in this terminal when no Slack token is set).",
+          "Plans (drafted, nothing sent):",
+          ...plans,
+          "",
+          "Available now: lotwise plan <household>, lotwise households [<household>], lotwise models,",
+          "lotwise ledger --in <history.json>, lotwise seed --demo, lotwise db migrate (each with --help).",
+          "Coming next: the assistant and the Slack app with button approval; `npm start` will then run the",
+          "assistant (in this terminal when no Slack token is set).",
           "",
         ].join("\n"),
       );
