@@ -108,7 +108,7 @@ export interface Plan {
   inputs: PlanInputRefs;
   settings: Record<string, string | boolean | number | null>;
   stale: boolean;
-  /** Why nothing was drafted, when nothing was: "in-band", "no-model", "nothing-possible". */
+  /** "empty" when no trade was drafted; `reasons` then say why (in band, or what blocked each class). */
   status: "proposed" | "empty";
   trades: PlanTrade[];
   drift: { totalValue: string; before: PlanClassDrift[]; after: PlanClassDrift[] };
