@@ -1,0 +1,32 @@
+// Drafted plans, stored immutably (only their status moves on): the plan card, the approval handler
+// and compliance replay all read the stored plan, never the model's words.
+import type { Plan } from "../engine/planning/plan.ts";
+
+export interface PlanToStore {
+  plan: Plan;
+  /** Canonical JSON of `plan` and its sha256. */
+  json: string;
+  hash: string;
+  /** The settings values the plan records (content-addressed by `plan.inputs.settingsId`). */
+  settings: Plan["settings"];
+  conversationId: string | null;
+  requestedBy: string | null;
+  /** When an approval stops being accepted (ISO instant). */
+  expiresAt: string;
+}
+
+export interface StoredPlan {
+  id: string;
+  householdId: string;
+  hash: string;
+  status: string;
+  createdAt: string;
+  expiresAt: string;
+  plan: Plan;
+}
+
+export interface PlanStore {
+  /** Stores the plan once: the same content (hash) returns the stored plan's id. */
+  savePlan(plan: PlanToStore): Promise<StoredPlan>;
+  getPlan(planId: string): Promise<StoredPlan | null>;
+}

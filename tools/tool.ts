@@ -1,0 +1,34 @@
+// The contract every assistant tool follows: a name, a description written for the model, zod
+// input and output schemas, and a thin handler from ports to engine to JSON (decimal strings).
+// Expected refusals (unknown household, no model, stale data) are values; broken invariants throw.
+import type { z } from "zod";
+import type { IsoDate } from "../src/domain/iso-date.ts";
+import type { BookStore } from "../src/ports/book-store.ts";
+import type { PlanStore } from "../src/ports/plan-store.ts";
+
+export interface ToolContext {
+  store: BookStore;
+  plans: PlanStore;
+  /** Now (UTC ISO instant) and the trade date plans are drafted for. */
+  now: string;
+  tradeDate: IsoDate;
+  conversationId: string | null;
+  requestedBy: string | null;
+  /** The advisor explicitly asked for a plan on stale data in this conversation. */
+  allowStale: boolean;
+}
+
+export type ToolOutcome<O> = { ok: true; value: O } | { ok: false; code: string; message: string };
+
+export interface Tool<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  input: I;
+  output: O;
+  run(input: z.infer<I>, context: ToolContext): Promise<ToolOutcome<z.infer<O>>>;
+}
+
+/** Declares a tool with its types inferred from the schemas. */
+export function defineTool<I extends z.ZodType, O extends z.ZodType>(tool: Tool<I, O>): Tool<I, O> {
+  return tool;
+}
