@@ -1,0 +1,63 @@
+// The audit log on PostgreSQL/PGlite: one hash chain per stream. Appends to a stream are
+// serialised with a transaction-scoped advisory lock, so concurrent writers extend the chain in
+// turn instead of forking it. The table refuses UPDATE and DELETE (append_only_guards).
+import { GENESIS_HASH, hashEvent } from "../audit/chain.ts";
+import type { AuditEvent, AuditEventInput, AuditLog } from "../ports/audit-log.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { PrismaClient } from "./generated/client.ts";
+
+export function createPrismaAuditLog(prisma: PrismaClient, clock: Clock): AuditLog {
+  return {
+    append: (input) =>
+      prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`audit:${input.stream}`}))`;
+        const last = await tx.auditEvent.findFirst({
+          where: { stream: input.stream },
+          orderBy: { seq: "desc" },
+          select: { seq: true, hash: true },
+        });
+        const event = chained(input, last?.seq ?? 0, last?.hash ?? GENESIS_HASH, clock.now().toISOString());
+        await tx.auditEvent.create({
+          data: {
+            stream: event.stream,
+            seq: event.seq,
+            type: event.type,
+            actor: event.actor,
+            payload: event.payload as object,
+            prevHash: event.prevHash,
+            hash: event.hash,
+            at: new Date(event.at),
+          },
+        });
+        return event;
+      }),
+    async read(stream) {
+      const rows = await prisma.auditEvent.findMany({ where: { stream }, orderBy: { seq: "asc" } });
+      return rows.map((row) => ({
+        stream: row.stream,
+        seq: row.seq,
+        type: row.type,
+        actor: row.actor,
+        payload: row.payload,
+        prevHash: row.prevHash,
+        hash: row.hash,
+        at: row.at.toISOString(),
+      }));
+    },
+  };
+}
+
+function chained(input: AuditEventInput, lastSeq: number, prevHash: string, at: string): AuditEvent {
+  // Round-trip the payload through JSON so what is hashed is exactly what is stored and read back.
+  const payload = JSON.parse(JSON.stringify(input.payload ?? null)) as unknown;
+  const event = {
+    stream: input.stream,
+    seq: lastSeq + 1,
+    type: input.type,
+    actor: input.actor,
+    at,
+    payload,
+    prevHash,
+  };
+  return { ...event, hash: hashEvent(event) };
+}
