@@ -85,5 +85,8 @@ describe(`audit log and conversations (${BACKEND})`, () => {
       [3, "user"],
     ]);
     expect(messages[1]?.content).toEqual([{ type: "text", text: "Looking it up." }]);
+    await expect(
+      db.prisma.$executeRawUnsafe(`UPDATE conversation_message SET role = 'user' WHERE seq = 2`),
+    ).rejects.toThrow(/append-only/);
   });
 });
