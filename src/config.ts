@@ -21,11 +21,38 @@ const postgresUrl = z
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
+const httpUrl = z
+  .string()
+  .trim()
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === "http:" || url.protocol === "https:";
+      } catch {
+        return false;
+      }
+    },
+    { message: "must be an http(s) URL like https://api.anthropic.com" },
+  );
+
+/** The model the assistant uses unless LOTWISE_MODEL names another. */
+export const DEFAULT_MODEL = "claude-sonnet-4-5";
+
 export const EnvSchema = z.object({
   DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
   LOTWISE_HOME: z.preprocess(emptyAsUndefined, z.string().default("./.lotwise")),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
   LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(["json", "pretty"]).optional()),
+  ANTHROPIC_API_KEY: z.preprocess(emptyAsUndefined, z.string().trim().min(1).optional()),
+  ANTHROPIC_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  LOTWISE_MODEL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]*$/, "must be a model id like claude-sonnet-4-5")
+      .default(DEFAULT_MODEL),
+  ),
 });
 export type EnvSchema = z.infer<typeof EnvSchema>;
 
@@ -33,6 +60,8 @@ export interface Config {
   database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
   home: string;
   log: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
+  /** The model behind the assistant; without an API key the deterministic fallback answers. */
+  assistant: { apiKey: string | null; baseUrl: string | null; model: string };
 }
 
 export class ConfigError extends Error {
@@ -59,6 +88,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { isTty: boolean }):
     log: {
       level: values.LOG_LEVEL,
       pretty: values.LOG_FORMAT ? values.LOG_FORMAT === "pretty" : options.isTty,
+    },
+    assistant: {
+      apiKey: values.ANTHROPIC_API_KEY ?? null,
+      baseUrl: values.ANTHROPIC_BASE_URL ?? null,
+      model: values.LOTWISE_MODEL,
     },
   };
 }

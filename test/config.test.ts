@@ -15,6 +15,27 @@ describe("loadConfig", () => {
     expect(config.log.pretty).toBe(true);
   });
 
+  it("the assistant defaults to the fallback (no key) on the default model", () => {
+    expect(loadConfig({}, { isTty: false }).assistant).toEqual({
+      apiKey: null,
+      baseUrl: null,
+      model: "claude-sonnet-4-5",
+    });
+    const configured = loadConfig(
+      {
+        ANTHROPIC_API_KEY: "sk-test",
+        ANTHROPIC_BASE_URL: "http://127.0.0.1:9999",
+        LOTWISE_MODEL: "claude-opus-4-1",
+      },
+      { isTty: false },
+    );
+    expect(configured.assistant).toEqual({
+      apiKey: "sk-test",
+      baseUrl: "http://127.0.0.1:9999",
+      model: "claude-opus-4-1",
+    });
+  });
+
   it("treats empty variables as unset", () => {
     expect(loadConfig({ DATABASE_URL: "", LOG_LEVEL: "" }, { isTty: false }).database.kind).toBe("pglite");
   });
@@ -24,6 +45,8 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "not a url" }, "DATABASE_URL"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ LOG_FORMAT: "xml" }, "LOG_FORMAT"],
+    [{ ANTHROPIC_BASE_URL: "ftp://example.com" }, "ANTHROPIC_BASE_URL"],
+    [{ LOTWISE_MODEL: "Claude Sonnet!" }, "LOTWISE_MODEL"],
   ])("names the bad variable in %j", (env, name) => {
     expect(() => loadConfig(env, { isTty: false })).toThrow(ConfigError);
     expect(() => loadConfig(env, { isTty: false })).toThrow(
