@@ -2,6 +2,7 @@ import type { BookStore } from "../ports/book-store.ts";
 import type { PrismaClient } from "./generated/client.ts";
 import { loadHouseholdOverviews, loadLatestPrices } from "./household-overview.ts";
 import { loadPlanningInputs } from "./load-planning-inputs.ts";
+import { refreshDemoFeed } from "./refresh-demo-feed.ts";
 import { seedDemoBook } from "./seed-demo.ts";
 
 export function createPrismaBookStore(prisma: PrismaClient): BookStore {
@@ -10,5 +11,6 @@ export function createPrismaBookStore(prisma: PrismaClient): BookStore {
     latestPrices: (securityIds) => loadLatestPrices(prisma, securityIds),
     seedDemo: (book, onStep) => seedDemoBook(prisma, book, onStep),
     loadPlanningInputs: (householdId, asOf) => loadPlanningInputs(prisma, householdId, asOf),
+    refreshDemoFeed: (now) => refreshDemoFeed(prisma, now),
   };
 }

@@ -14,6 +14,14 @@ export interface BookStore {
   seedDemo(book: DemoBook, onStep?: (label: string) => void): Promise<SeedOutcome>;
   /** Everything planning needs for one household as of a trade date; null if there is no such household. */
   loadPlanningInputs(householdId: string, asOf: IsoDate): Promise<PlanningInputs | null>;
+  /** The demo's simulated feed: re-stamps live demo accounts and quotes at `now` (real data untouched). */
+  refreshDemoFeed(now: Date): Promise<DemoFeedRefresh>;
+}
+
+export interface DemoFeedRefresh {
+  /** Account snapshots and prices written (0 and 0 when the book is not the demo, or is fresh). */
+  snapshots: number;
+  prices: number;
 }
 
 export interface PlanningInputs {

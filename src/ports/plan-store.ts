@@ -15,11 +15,22 @@ export interface PlanToStore {
   expiresAt: string;
 }
 
+/** Where a stored plan stands; only this moves once a plan is drafted. */
+export type PlanStatus =
+  | "pending-approval"
+  | "approved"
+  | "rejected"
+  | "expired"
+  | "superseded"
+  | "executing"
+  | "executed"
+  | "failed";
+
 export interface StoredPlan {
   id: string;
   householdId: string;
   hash: string;
-  status: string;
+  status: PlanStatus;
   createdAt: string;
   expiresAt: string;
   plan: Plan;
@@ -29,4 +40,6 @@ export interface PlanStore {
   /** Stores the plan once: the same content (hash) returns the stored plan's id. */
   savePlan(plan: PlanToStore): Promise<StoredPlan>;
   getPlan(planId: string): Promise<StoredPlan | null>;
+  /** The household's most recently stored plan, whatever its status. */
+  latestPlan(householdId: string): Promise<StoredPlan | null>;
 }

@@ -45,7 +45,7 @@ describe(`lotwise plan (${BACKEND})`, () => {
   it("the-same-plan-on-pglite-and-postgresql: the Chen plan's hash is pinned", async () => {
     // Update deliberately when the plan format or the drafting rules change.
     const { planHash } = JSON.parse((await run(["plan", "chen", "--json"])).stdout);
-    expect(planHash).toBe("45080625846ceb65703ba574892c74230f68246c81c8a43371c602c7fb339220");
+    expect(planHash).toBe("3007b7cb60bd7c3d6f02af7ab2a8486b4b57fb4d415963e4f69a9c1af0df87b9");
   });
 
   it("settings change the plan and its settings id", async () => {
@@ -84,6 +84,24 @@ describe(`lotwise plan (${BACKEND})`, () => {
     const brooks = await run(["plan", "brooks"]);
     expect(brooks.code).toBe(1);
     expect(brooks.stderr).toContain("has no model version in force on 2026-11-20");
+  });
+
+  it("demo-feed-keeps-live-accounts-fresh: a day later Chen still plans, Patel's nightly files are still refused", async () => {
+    const later = { now: () => new Date("2026-11-21T15:00:00.000Z") };
+    const text = await runInProcess(["plan", "chen"], { database: db, clock: later });
+    expect(text.code).toBe(0);
+    expect(text.stderr).toContain("demo feed: 17 account snapshots and 29 quotes re-stamped");
+    const { plan } = JSON.parse(
+      (await runInProcess(["plan", "chen", "--json"], { database: db, clock: later })).stdout,
+    );
+    expect(plan.stale).toBe(false);
+    expect(plan.asOf).toBe("2026-11-21");
+    expect(plan.inputs.snapshots.every((s: { asOf: string }) => s.asOf === "2026-11-21T15:00:00.000Z")).toBe(
+      true,
+    );
+    const patel = await runInProcess(["plan", "patel"], { database: db, clock: later });
+    expect(patel.code).toBe(1);
+    expect(patel.stderr).toContain("the data is stale");
   });
 
   it("bad flags and unknown households are one-line errors", async () => {

@@ -10,6 +10,7 @@ import { planHousehold } from "../../planning/plan-household.ts";
 import { CliError, type Command, type CommandContext, UsageError } from "../command.ts";
 import { formatMoney, renderTable } from "../format.ts";
 import { marketDate } from "../market-date.ts";
+import { syncDemoFeed } from "../sync-demo-feed.ts";
 import { withStore } from "../with-store.ts";
 
 export const planCommand: Command = {
@@ -59,6 +60,7 @@ export const planCommand: Command = {
     return withStore(context, { quiet: json }, async (opened, progress) => {
       const found = findHousehold(positionals[0] as string, await opened.store.listHouseholds());
       if (!found.ok) throw new CliError(found.error.message);
+      await syncDemoFeed(opened.store, context.services.clock.now(), progress);
       progress.step(`Drafting the plan for ${found.value.name}`);
       const result = await planHousehold(opened.store, {
         householdId: found.value.id,

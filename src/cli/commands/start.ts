@@ -5,6 +5,7 @@ import type { Command } from "../command.ts";
 import { demoAnchor } from "../demo-dates.ts";
 import { formatMoney } from "../format.ts";
 import { marketDate } from "../market-date.ts";
+import { syncDemoFeed } from "../sync-demo-feed.ts";
 import { withStore } from "../with-store.ts";
 import { listHouseholds, renderHouseholds } from "./households.ts";
 
@@ -77,6 +78,7 @@ export const startCommand: Command = {
       }
       io.stdout.write(renderHouseholds(listings));
       const now = services.clock.now();
+      await syncDemoFeed(opened.store, now, progress);
       const plans: string[] = [];
       for (const household of households) {
         progress.step(`Drafting a plan for ${household.name}`);
