@@ -63,7 +63,9 @@ export async function callModel(
         latencyMs: Math.round(deps.now() - started),
       });
       if (delayMs === null) {
-        const reason = failure.retryable ? `${failure.reason} (gave up after ${attempt} attempts)` : failure.reason;
+        const reason = failure.retryable
+          ? `${failure.reason} (gave up after ${attempt} attempts)`
+          : failure.reason;
         return { ok: false, reason };
       }
       await deps.sleep(delayMs);
@@ -89,7 +91,8 @@ function classify(error: InstanceType<typeof Anthropic.APIError>, model: string,
   if (status === 429) return { retryable: true, reason: "the model API is rate limiting us (429)" };
   if (status === 408) return { retryable: true, reason: "the model API timed out the request (408)" };
   if (status >= 500) return { retryable: true, reason: `the model API failed (${status})${detail}` };
-  if (status === 401) return { retryable: false, reason: "the API key was refused (401): check ANTHROPIC_API_KEY" };
+  if (status === 401)
+    return { retryable: false, reason: "the API key was refused (401): check ANTHROPIC_API_KEY" };
   if (status === 403) return { retryable: false, reason: `the API key may not use ${model} (403)${detail}` };
   if (status === 404) {
     return {
@@ -100,7 +103,11 @@ function classify(error: InstanceType<typeof Anthropic.APIError>, model: string,
   return { retryable: false, reason: `the model API rejected the request (${status})${detail}` };
 }
 
-function retryDelay(error: InstanceType<typeof Anthropic.APIError>, attempt: number, policy: RetryPolicy): number {
+function retryDelay(
+  error: InstanceType<typeof Anthropic.APIError>,
+  attempt: number,
+  policy: RetryPolicy,
+): number {
   const fromServer = retryAfterMs(error.headers);
   if (fromServer !== null) return Math.min(fromServer, policy.maxRetryAfterMs);
   return policy.backoffMs * 2 ** (attempt - 1);

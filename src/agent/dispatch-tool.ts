@@ -44,7 +44,10 @@ export async function dispatchToolUse(use: Anthropic.ToolUseBlock, deps: Dispatc
       ...detail,
       latencyMs: latencyMs(),
     });
-    return { block: { type: "tool_result", tool_use_id: use.id, is_error: true, content: message }, record: null };
+    return {
+      block: { type: "tool_result", tool_use_id: use.id, is_error: true, content: message },
+      record: null,
+    };
   };
 
   const tool = deps.tools.get(use.name);
@@ -67,17 +70,29 @@ export async function dispatchToolUse(use: Anthropic.ToolUseBlock, deps: Dispatc
   try {
     outcome = await tool.run(input.data, deps.context);
   } catch (error) {
-    const thrown = error instanceof Error ? { name: error.name, message: error.message } : { value: String(error) };
+    const thrown =
+      error instanceof Error ? { name: error.name, message: error.message } : { value: String(error) };
     deps.logger?.error({ err: error, tool: tool.name, toolUseId: use.id }, "tool threw");
-    return fail("internal-error", `internal error: ${tool.name} failed. Tell the user it could not be completed.`, {
-      thrown,
-    });
+    return fail(
+      "internal-error",
+      `internal error: ${tool.name} failed. Tell the user it could not be completed.`,
+      {
+        thrown,
+      },
+    );
   }
 
   const checked = checkOutcome(tool, outcome);
   if (!checked.ok) {
-    await audit("tool.output-invalid", "system", { toolUseId: use.id, name: tool.name, issues: checked.issues });
-    deps.logger?.error({ tool: tool.name, toolUseId: use.id, issues: checked.issues }, "tool output failed its schema");
+    await audit("tool.output-invalid", "system", {
+      toolUseId: use.id,
+      name: tool.name,
+      issues: checked.issues,
+    });
+    deps.logger?.error(
+      { tool: tool.name, toolUseId: use.id, issues: checked.issues },
+      "tool output failed its schema",
+    );
     return fail(
       "invalid-output",
       `internal error: ${tool.name} returned an invalid result. Do not retry; tell the user it could not be completed.`,
@@ -121,5 +136,9 @@ interface Issue {
 }
 
 function issueList(error: z.ZodError): Issue[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String), code: issue.code, message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String),
+    code: issue.code,
+    message: issue.message,
+  }));
 }

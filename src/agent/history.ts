@@ -9,6 +9,8 @@ type MessageParam = Anthropic.MessageParam;
 type ContentBlockParam = Anthropic.ContentBlockParam;
 type UserOrAssistant = Anthropic.UserMessageParam | Anthropic.AssistantMessageParam;
 
+const INTERRUPTED = "not run: the conversation was interrupted";
+
 export function toMessageParams(stored: readonly StoredMessage[]): UserOrAssistant[] {
   const messages = stored.map((message): UserOrAssistant => {
     const { role, content } = message;
@@ -25,30 +27,25 @@ export function toMessageParams(stored: readonly StoredMessage[]): UserOrAssista
  * write as their tool_use, so this only matters for a history written by something else.
  */
 function closeOpenToolUses(messages: UserOrAssistant[]): UserOrAssistant[] {
-  const out: UserOrAssistant[] = [];
-  messages.forEach((message, index) => {
-    out.push(message);
-    if (message.role !== "assistant" || typeof message.content === "string") return;
-    const next = messages[index + 1];
+  const out = [...messages];
+  for (let index = 0; index < out.length; index++) {
+    const message = out[index];
+    if (message?.role !== "assistant" || typeof message.content === "string") continue;
+    const next = out[index + 1];
+    const nextBlocks = next?.role === "user" && Array.isArray(next.content) ? next.content : null;
     const answered = new Set(
-      next && next.role === "user" && Array.isArray(next.content)
-        ? next.content.flatMap((block) => (block.type === "tool_result" ? [block.tool_use_id] : []))
+      (nextBlocks ?? []).flatMap((block) => (block.type === "tool_result" ? [block.tool_use_id] : [])),
+    );
+    const missing = message.content.flatMap((block): Anthropic.ToolResultBlockParam[] =>
+      block.type === "tool_use" && !answered.has(block.id)
+        ? [{ type: "tool_result", tool_use_id: block.id, is_error: true, content: INTERRUPTED }]
         : [],
     );
-    const missing = message.content.flatMap((block) =>
-      block.type === "tool_use" && !answered.has(block.id) ? [block.id] : [],
-    );
-    if (missing.length === 0) return;
-    out.push({
-      role: "user",
-      content: missing.map((id) => ({
-        type: "tool_result",
-        tool_use_id: id,
-        is_error: true,
-        content: "not run: the conversation was interrupted",
-      })),
-    });
-  });
+    if (missing.length === 0) continue;
+    // Tool results lead the user turn that follows their tool_use.
+    if (nextBlocks) out[index + 1] = { role: "user", content: [...missing, ...nextBlocks] };
+    else out.splice(index + 1, 0, { role: "user", content: missing });
+  }
   return out;
 }
 
@@ -56,7 +53,8 @@ function closeOpenToolUses(messages: UserOrAssistant[]): UserOrAssistant[] {
 export function assistantContent(content: readonly Anthropic.ContentBlock[]): ContentBlockParam[] {
   return content.map((block): ContentBlockParam => {
     if (block.type === "text") return { type: "text", text: block.text };
-    if (block.type === "tool_use") return { type: "tool_use", id: block.id, name: block.name, input: block.input };
+    if (block.type === "tool_use")
+      return { type: "tool_use", id: block.id, name: block.name, input: block.input };
     return block as ContentBlockParam;
   });
 }
@@ -69,7 +67,8 @@ export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageP
   const blocks: ContentBlockParam[] =
     typeof last.content === "string" ? [{ type: "text", text: last.content }] : [...last.content];
   const lastBlock = blocks.at(-1);
-  if (lastBlock) blocks[blocks.length - 1] = { ...lastBlock, cache_control: { type: "ephemeral" } } as ContentBlockParam;
+  if (lastBlock)
+    blocks[blocks.length - 1] = { ...lastBlock, cache_control: { type: "ephemeral" } } as ContentBlockParam;
   copy[copy.length - 1] = { ...last, content: blocks } as MessageParam;
   return copy;
 }

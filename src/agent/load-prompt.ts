@@ -16,7 +16,8 @@ const VERSION = /^v\d{3}$/;
 
 export function loadPrompt(name: string, version: string, root: string = PROJECT_ROOT): LoadedPrompt {
   if (!NAME.test(name)) throw new Error(`invalid prompt name: ${JSON.stringify(name)}`);
-  if (!VERSION.test(version)) throw new Error(`invalid prompt version (want v001, v002...): ${JSON.stringify(version)}`);
+  if (!VERSION.test(version))
+    throw new Error(`invalid prompt version (want v001, v002...): ${JSON.stringify(version)}`);
   const bytes = readFileSync(join(root, "prompts", name, `${version}.md`));
   return {
     version: `${name}/${version}`,

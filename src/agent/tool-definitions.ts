@@ -23,7 +23,8 @@ export function prepareTools(tools: readonly Tool[]): PreparedTools {
     if (FORBIDDEN_TOOL_NAME.test(tool.name)) {
       throw new Error(`tool "${tool.name}" looks like it acts on trades; the model may only draft`);
     }
-    if (!API_TOOL_NAME.test(tool.name)) throw new Error(`tool name "${tool.name}" is not a valid API tool name`);
+    if (!API_TOOL_NAME.test(tool.name))
+      throw new Error(`tool name "${tool.name}" is not a valid API tool name`);
     if (byName.has(tool.name)) throw new Error(`two tools are named "${tool.name}"`);
     byName.set(tool.name, tool);
   }
