@@ -37,7 +37,7 @@ const httpUrl = z
   );
 
 /** The model the assistant uses unless LOTWISE_MODEL names another. */
-export const DEFAULT_MODEL = "claude-sonnet-4-5";
+export const DEFAULT_MODEL = "claude-sonnet-5-5";
 
 export const EnvSchema = z.object({
   DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
@@ -50,7 +50,7 @@ export const EnvSchema = z.object({
     emptyAsUndefined,
     z
       .string()
-      .regex(/^[a-z0-9][a-z0-9.-]*$/, "must be a model id like claude-sonnet-4-5")
+      .regex(/^[a-z0-9][a-z0-9.-]*$/, "must be a model id like claude-sonnet-5-5")
       .default(DEFAULT_MODEL),
   ),
 });

@@ -2,13 +2,19 @@
 import { type Config, loadConfig } from "./config.ts";
 import type { Database, DatabaseTarget } from "./db/open-database.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import type { AuditLog } from "./ports/audit-log.ts";
 import type { BookStore } from "./ports/book-store.ts";
 import { type Clock, systemClock } from "./ports/clock.ts";
+import type { ConversationStore } from "./ports/conversation-store.ts";
 import type { ModelStore } from "./ports/model-store.ts";
+import type { PlanStore } from "./ports/plan-store.ts";
 
 export interface OpenedStore {
   store: BookStore;
   models: ModelStore;
+  plans: PlanStore;
+  audit: AuditLog;
+  conversations: ConversationStore;
   database: Database;
   /** Migrations applied while opening (empty when the schema was current). */
   migrationsApplied: string[];
@@ -43,10 +49,11 @@ export function createServices(
     const database = await openDatabase(target);
     return { database, close: () => database.close() };
   };
+  const clock = options.clock ?? systemClock;
   return {
     config,
     logger,
-    clock: options.clock ?? systemClock,
+    clock,
     async openStore(onStep = () => {}) {
       const isPostgres = "prisma" in target ? target.kind === "postgres" : target.kind === "postgres";
       onStep(isPostgres ? "connecting to PostgreSQL" : "opening the embedded database");
@@ -59,9 +66,15 @@ export function createServices(
         }
         const { createPrismaBookStore } = await import("./db/prisma-book-store.ts");
         const { createPrismaModelStore } = await import("./db/model-store.ts");
+        const { createPrismaPlanStore } = await import("./db/prisma-plan-store.ts");
+        const { createPrismaAuditLog } = await import("./db/prisma-audit-log.ts");
+        const { createPrismaConversationStore } = await import("./db/prisma-conversation-store.ts");
         return {
           store: createPrismaBookStore(database.prisma),
           models: createPrismaModelStore(database.prisma),
+          plans: createPrismaPlanStore(database.prisma),
+          audit: createPrismaAuditLog(database.prisma, clock),
+          conversations: createPrismaConversationStore(database.prisma),
           database,
           migrationsApplied: report.applied,
           close,

@@ -19,7 +19,7 @@ describe("loadConfig", () => {
     expect(loadConfig({}, { isTty: false }).assistant).toEqual({
       apiKey: null,
       baseUrl: null,
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-5-5",
     });
     const configured = loadConfig(
       {

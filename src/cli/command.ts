@@ -7,6 +7,9 @@ export interface CliIo {
   stderr: { write(text: string): unknown };
   stdoutIsTty: boolean;
   stderrIsTty: boolean;
+  /** Where `lotwise chat` reads requests from (absent in contexts with no input). */
+  stdin?: NodeJS.ReadableStream;
+  stdinIsTty?: boolean;
 }
 
 export interface CommandContext {

@@ -10,6 +10,8 @@ export async function runMain(argv: string[]): Promise<number> {
     stderr: process.stderr,
     stdoutIsTty: Boolean(process.stdout.isTTY),
     stderrIsTty: Boolean(process.stderr.isTTY),
+    stdin: process.stdin,
+    stdinIsTty: Boolean(process.stdin.isTTY),
   };
   try {
     loadDotEnv();

@@ -8,6 +8,7 @@ import { DatabaseUnavailableError, MigrationError } from "../db/errors.ts";
 import type { Services } from "../main.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { CliError, type CliIo, type Command, UsageError } from "./command.ts";
+import { askCommand, chatCommand } from "./commands/ask.ts";
 import { dbMigrateCommand } from "./commands/db-migrate.ts";
 import { householdsCommand } from "./commands/households.ts";
 import { ledgerCommand } from "./commands/ledger.ts";
@@ -24,6 +25,8 @@ import { startCommand } from "./commands/start.ts";
 export const COMMANDS: readonly Command[] = [
   startCommand,
   householdsCommand,
+  askCommand,
+  chatCommand,
   planCommand,
   ledgerCommand,
   modelsListCommand,

@@ -22,8 +22,7 @@ export async function refreshDemoFeed(prisma: PrismaClient, now: Date): Promise<
     let snapshots = 0;
     for (const account of accounts) {
       const latest = account.snapshots[0];
-      if (!latest || latest.source !== "demo" || now.getTime() - latest.asOf.getTime() < MIN_INTERVAL_MS)
-        continue;
+      if (latest?.source !== "demo" || now.getTime() - latest.asOf.getTime() < MIN_INTERVAL_MS) continue;
       const id = `${account.id}@${stamp}`;
       await tx.accountSnapshot.create({
         data: { id, accountId: account.id, asOf: now, source: "demo", cash: latest.cash },

@@ -2,6 +2,7 @@
 // process through bin/lotwise.js exactly as a user would run it.
 import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import type { CliIo } from "../../src/cli/command.ts";
 import { runCli } from "../../src/cli/run.ts";
 import type { Database } from "../../src/db/open-database.ts";
@@ -18,7 +19,7 @@ export interface CliRun {
 
 export async function runInProcess(
   argv: string[],
-  options: { env?: NodeJS.ProcessEnv; database?: Database; clock?: Clock } = {},
+  options: { env?: NodeJS.ProcessEnv; database?: Database; clock?: Clock; stdin?: string[] } = {},
 ): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
@@ -27,6 +28,9 @@ export async function runInProcess(
     stderr: { write: (text: string) => (stderr += text) },
     stdoutIsTty: false,
     stderrIsTty: false,
+    ...(options.stdin
+      ? { stdin: Readable.from(options.stdin.map((line) => `${line}\n`)), stdinIsTty: false }
+      : {}),
   };
   const code = await runCli(argv, io, () =>
     createServices(options.env ?? {}, {

@@ -2,7 +2,7 @@ import { Decimal } from "../../domain/decimal.ts";
 import { DEFAULT_PLAN_SETTINGS } from "../../engine/planning/draft-plan.ts";
 import { planHousehold } from "../../planning/plan-household.ts";
 import type { Command } from "../command.ts";
-import { demoAnchor } from "../demo-dates.ts";
+import { ensureDemoBook } from "../ensure-demo-book.ts";
 import { formatMoney } from "../format.ts";
 import { marketDate } from "../market-date.ts";
 import { syncDemoFeed } from "../sync-demo-feed.ts";
@@ -52,16 +52,7 @@ export const startCommand: Command = {
   run(context, { values }) {
     const { io, services } = context;
     return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
-      let households = await opened.store.listHouseholds();
-      let seeded = false;
-      if (households.length === 0 && opened.database.kind === "pglite") {
-        const book = (await import("../../demo/demo-book.ts")).buildDemoBook(
-          demoAnchor(services.clock.now()),
-        );
-        await opened.store.seedDemo(book, (label) => progress.step(`loading the demo book: ${label}`));
-        households = await opened.store.listHouseholds();
-        seeded = true;
-      }
+      const { households, seeded } = await ensureDemoBook(opened, services.clock.now(), progress);
       const prices = await opened.store.latestPrices();
       progress.done();
       const listings = listHouseholds(households, prices);

@@ -1,0 +1,200 @@
+// One advisor request, end to end: the model path when there is a key (tool loop, then the number
+// grounding guard, one re-ask on a violation), the deterministic fallback otherwise or when the
+// model fails; plan cards rendered by code from the stored plans. Every step is audited.
+import type Anthropic from "@anthropic-ai/sdk";
+import type { Tool, ToolContext } from "../../tools/tool.ts";
+import type { AuditLog } from "../ports/audit-log.ts";
+import type { ConversationStore } from "../ports/conversation-store.ts";
+import type { PlanStore } from "../ports/plan-store.ts";
+import { runFallback } from "./fallback.ts";
+import { groundNumbers } from "./ground-numbers.ts";
+import { renderPlanCardText } from "./render-plan-card.ts";
+import { type AgentDeps, runConversation } from "./run-conversation.ts";
+
+export interface AnswerDeps {
+  /** Null: no API key; the deterministic fallback answers. */
+  client: Anthropic | null;
+  model: string;
+  prompt: AgentDeps["prompt"];
+  tools: readonly Tool[];
+  toolContext: Omit<ToolContext, "conversationId">;
+  audit: AuditLog;
+  conversations: ConversationStore;
+  plans: PlanStore;
+  limits?: AgentDeps["limits"];
+  sleep?: AgentDeps["sleep"];
+}
+
+export interface AnswerRequest {
+  threadKey: string;
+  userText: string;
+  requestedBy: string | null;
+}
+
+export type FallbackReason = "no-api-key" | "model-unavailable" | "grounding-failed" | "turn-limit";
+
+export interface Answer {
+  conversationId: string;
+  /** The text shown to the advisor (model prose that passed the guard, or the fallback's). */
+  text: string;
+  source: "model" | "fallback";
+  fallbackReason: FallbackReason | null;
+  planIds: string[];
+  /** Plan cards rendered from the stored plans, never from model text. */
+  planCards: string[];
+}
+
+const GUARD_NOTE =
+  "[lotwise number guard] Your last reply stated figures that appear in no tool result or advisor message: ";
+
+export async function answerRequest(deps: AnswerDeps, request: AnswerRequest): Promise<Answer> {
+  const conversation = await deps.conversations.open(request.threadKey, request.requestedBy);
+  const stream = `conversation:${conversation.id}`;
+  if (!deps.client) return fallback(deps, request, conversation.id, "no-api-key");
+
+  const agentDeps: AgentDeps = {
+    client: deps.client,
+    model: deps.model,
+    prompt: deps.prompt,
+    tools: deps.tools,
+    toolContext: deps.toolContext,
+    audit: deps.audit,
+    conversations: deps.conversations,
+    ...(deps.limits ? { limits: deps.limits } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  };
+  let outcome = await runConversation(agentDeps, request);
+  // Plans drafted before a re-ask still belong to this request.
+  const planIds: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    if (outcome.kind !== "model-unavailable") {
+      for (const id of "planIds" in outcome ? outcome.planIds : [])
+        if (!planIds.includes(id)) planIds.push(id);
+    }
+    if (outcome.kind === "model-unavailable") {
+      return fallback(deps, request, conversation.id, "model-unavailable");
+    }
+    if (outcome.kind === "turn-limit") return fallback(deps, request, conversation.id, "turn-limit");
+    const sources = await groundingSources(deps.conversations, conversation.id);
+    const grounding = groundNumbers(outcome.text, sources);
+    await deps.audit.append({
+      stream,
+      type: grounding.ok ? "guard.passed" : "guard.failed",
+      actor: "system",
+      payload: { attempt, numbers: grounding.numbers, ungrounded: grounding.ungrounded },
+    });
+    if (grounding.ok) {
+      return {
+        conversationId: conversation.id,
+        text: outcome.text,
+        source: "model",
+        fallbackReason: null,
+        planIds,
+        planCards: await planCards(deps.plans, planIds),
+      };
+    }
+    if (attempt >= 1) return fallback(deps, request, conversation.id, "grounding-failed");
+    const violations = grounding.ungrounded.map((u) => u.text).join(", ");
+    outcome = await runConversation(agentDeps, {
+      ...request,
+      userText: `${GUARD_NOTE}${violations}. Rewrite the reply using only figures exactly as the tools returned them.`,
+    });
+  }
+}
+
+async function fallback(
+  deps: AnswerDeps,
+  request: AnswerRequest,
+  conversationId: string,
+  reason: FallbackReason,
+): Promise<Answer> {
+  const stream = `conversation:${conversationId}`;
+  await deps.audit.append({ stream, type: "fallback.started", actor: "system", payload: { reason } });
+  const result = await runFallback(
+    { userText: request.userText },
+    {
+      tools: deps.tools,
+      context: { ...deps.toolContext, conversationId },
+      reason: reason === "turn-limit" ? "model-unavailable" : reason,
+      onToolCall: async (call) => {
+        await deps.audit.append({
+          stream,
+          type: "tool.call",
+          actor: "fallback",
+          payload: { name: call.name, input: call.input },
+        });
+        await deps.audit.append({
+          stream,
+          type: "tool.result",
+          actor: "fallback",
+          payload: { name: call.name, output: call.output },
+        });
+      },
+    },
+  );
+  await deps.conversations.append(conversationId, [
+    ...(reason === "no-api-key" ? [{ role: "user" as const, content: request.userText }] : []),
+    { role: "assistant", content: [{ type: "text", text: result.text }] },
+  ]);
+  await deps.audit.append({
+    stream,
+    type: "fallback.reply",
+    actor: "fallback",
+    payload: { text: result.text, planId: result.planId },
+  });
+  const planIds = result.planId ? [result.planId] : [];
+  return {
+    conversationId,
+    text: result.text,
+    source: "fallback",
+    fallbackReason: reason,
+    planIds,
+    planCards: await planCards(deps.plans, planIds),
+  };
+}
+
+/** What the model's numbers may come from: every tool result and advisor message of the thread. */
+async function groundingSources(
+  conversations: ConversationStore,
+  conversationId: string,
+): Promise<unknown[]> {
+  const sources: unknown[] = [];
+  for (const message of await conversations.messages(conversationId)) {
+    if (message.role !== "user") continue;
+    if (typeof message.content === "string") {
+      if (!message.content.startsWith(GUARD_NOTE)) sources.push(message.content);
+      continue;
+    }
+    for (const block of message.content as { type?: string; content?: unknown; text?: string }[]) {
+      if (block.type === "tool_result") sources.push(parseMaybeJson(block.content));
+      else if (block.type === "text" && block.text && !block.text.startsWith(GUARD_NOTE))
+        sources.push(block.text);
+    }
+  }
+  return sources;
+}
+
+function parseMaybeJson(content: unknown): unknown {
+  const texts =
+    typeof content === "string"
+      ? [content]
+      : Array.isArray(content)
+        ? content.map((c) => (c as { text?: string }).text ?? "")
+        : [];
+  return texts.map((text) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  });
+}
+
+async function planCards(plans: PlanStore, planIds: readonly string[]): Promise<string[]> {
+  const cards: string[] = [];
+  for (const id of planIds) {
+    const stored = await plans.getPlan(id);
+    if (stored) cards.push(renderPlanCardText(stored));
+  }
+  return cards;
+}
