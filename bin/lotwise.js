@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the bundled CLI from dist/ when it is up to date with src/ (built at install by
+// Runs the bundled CLI from dist/ when it is up to date with src/ and tools/ (built at install by
 // scripts/build.js), and the TypeScript sources through tsx otherwise, so an edit is never
 // run stale.
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -18,7 +18,9 @@ function newestSource(dir) {
 }
 
 const built = join(root, "dist/built-at");
-const fresh = existsSync(built) && statSync(built).mtimeMs >= newestSource(join(root, "src"));
+const fresh =
+  existsSync(built) &&
+  statSync(built).mtimeMs >= Math.max(newestSource(join(root, "src")), newestSource(join(root, "tools")));
 let runMain;
 if (fresh) {
   ({ runMain } = await import("../dist/entry.js"));
