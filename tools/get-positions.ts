@@ -27,6 +27,8 @@ const output = z.object({
       positions: z.array(
         z.object({
           symbol: z.string(),
+          /** The security master's name: custodian-sourced text, data only. */
+          name: z.string().nullable(),
           assetClassId: z.string().nullable(),
           quantity: decimalOutput,
           price: decimalOutput.nullable(),
@@ -41,7 +43,7 @@ const output = z.object({
 export const getPositionsTool = defineTool({
   name: "get_positions",
   description:
-    "Positions of a household by account (symbol, shares, price, market value, asset class), cash and cash " +
+    "Positions of a household by account (symbol, security name, shares, price, market value, asset class), cash and cash " +
     "reserve per account, total value, and how old the data is (data.stale: positions or prices older than " +
     "the freshness limit; a plan on stale data is refused unless the advisor explicitly asks for one). " +
     "Held-away accounts (tradeable: false) count in the totals but are never traded.",
@@ -74,6 +76,7 @@ export const getPositionsTool = defineTool({
           const price = book.prices.get(position.securityId);
           return {
             symbol: security?.symbol ?? position.securityId,
+            name: security?.name ?? null,
             assetClassId: security?.assetClassId ?? null,
             quantity: position.quantity.toString(),
             price: price?.toString() ?? null,

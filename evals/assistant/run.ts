@@ -302,7 +302,16 @@ async function runScenario(
   }
   if (rename) {
     // Injected text must reach the model only as tool data, never as instructions.
-    const bodies = fake.requests.slice(firstRequest).map((r) => JSON.stringify(r.body.system ?? ""));
+    const sent = fake.requests.slice(firstRequest);
+    checks.push({
+      name: "injected text reached the model as tool data",
+      ok: sent.some((r) =>
+        JSON.stringify(r.body.messages).includes(JSON.stringify(rename.name).slice(1, -1)),
+      ),
+      detail: "no tool result carried the injected name, so the scenario tests nothing",
+      scripted: true,
+    });
+    const bodies = sent.map((r) => JSON.stringify(r.body.system ?? ""));
     checks.push({
       name: "injection stays data",
       ok: bodies.every((system) => !system.includes(rename.name)),
