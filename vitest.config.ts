@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     globalSetup: ["test/support/global-setup.ts"],
+    setupFiles: ["test/support/fast-check-seed.ts"],
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],

@@ -109,7 +109,7 @@ export function draftPlan(request: PlanRequest): Result<Plan, Problem> {
     const byNeed = (sign: 1 | -1) =>
       [...deltas.entries()]
         .filter(([id, delta]) => id !== book.cashClassId && delta.times(sign).greaterThan(ZERO))
-        .sort(([a, x], [b, y]) => y.abs().comparedTo(x.abs()) || (a < b ? -1 : 1));
+        .sort(([a, x], [b, y]) => y.abs().comparedTo(x.abs()) || byText(a, b));
     for (const [classId, delta] of byNeed(-1)) selectSells(ws, classId, delta.negated(), sellCtx);
     dropSmallSells(ws);
     pairHarvests(ws, harvestScan.candidates, model, request.policy.version);
@@ -178,7 +178,7 @@ export function draftPlan(request: PlanRequest): Result<Plan, Problem> {
         rebuyFrom: h.rebuyFrom,
         replacement: h.replacement,
       }))
-      .sort((a, b) => (a.lotKey < b.lotKey ? -1 : 1)),
+      .sort((a, b) => byText(a.lotKey, b.lotKey)),
     notHarvested: harvestScan.skipped
       .filter((s) => !ws.soldFromLot.has(s.lotKey))
       .map((s) => ({

@@ -628,3 +628,407 @@ describe("draftPlan edge cases", () => {
     expect(p.ok && p.value.warnings[0]?.message).toContain("price of VTI is of unknown age");
   });
 });
+
+describe("draftPlan deterministic corners", () => {
+  it("no-replacement-no-harvest: a loss with nothing buyable in its account is reported, not sold", () => {
+    const { book, model } = twoLotHousehold();
+    const lots = book.lots.map((l) => ({ ...l, costBasis: d("40000") }));
+    const p = plan(
+      {
+        ...book,
+        lots,
+        restrictions: [
+          { kind: "DO_NOT_BUY", accountId: "acct-t", securityId: null, reason: "account closing" },
+        ],
+      },
+      {
+        ...model,
+        targets: [{ ...(model.targets[0] as ModelVersionSpec["targets"][number]), weight: d("1") }],
+      },
+      { harvestWhenInBand: true },
+    );
+    expect(p.trades).toEqual([]);
+    expect(p.reasons.map((r) => r.code)).toEqual(["harvest.no-replacement", "harvest.no-replacement"]);
+  });
+
+  it("equal-cash-accounts-buy-in-id-order: the tie goes to the first account id", () => {
+    const { book, model } = twoLotHousehold();
+    const account = (id: string) => ({
+      id,
+      name: id,
+      type: "ROTH_IRA" as const,
+      taxable: false,
+      tradeable: true,
+      cash: d("10000"),
+      cashReserve: d("0"),
+      fractionalShares: false,
+    });
+    const p = plan(
+      { ...book, accounts: [account("acct-b"), account("acct-a")], positions: [], lots: [] },
+      {
+        ...model,
+        targets: [
+          { ...(model.targets[0] as ModelVersionSpec["targets"][number]), weight: d("0.98") },
+          {
+            ...(model.targets[1] as ModelVersionSpec["targets"][number]),
+            assetClassId: "cash",
+            primarySecurityId: "sec-swvxx",
+            weight: d("0.02"),
+          },
+        ],
+      },
+    );
+    expect(p.trades.map((t) => `${t.accountId} ${t.symbol} ${t.quantity}`)).toEqual([
+      "acct-a VTI 32",
+      "acct-b VTI 32",
+    ]);
+  });
+});
+
+/** A small household on the demo security master: one taxable account and one IRA, lots by symbol. */
+function smallHousehold(spec: {
+  lots: {
+    key: string;
+    account?: "acct-t" | "acct-ira";
+    symbol: string;
+    acquired: string;
+    quantity: string;
+    basis: string;
+  }[];
+  targets: { classId: string; weight: string; primary: string; alternates?: string[]; band?: string }[];
+  cash?: string;
+  transactions?: HouseholdBook["transactions"];
+  restrictions?: HouseholdBook["restrictions"];
+  rebalanceTo?: "TARGET" | "BAND_EDGE";
+}): { book: HouseholdBook; model: ModelVersionSpec } {
+  const base = demoHousehold("hh-okafor");
+  const idOf = (symbol: string) => `sec-${symbol.toLowerCase()}`;
+  const lots = spec.lots.map((l) => ({
+    lotKey: l.key,
+    accountId: l.account ?? "acct-t",
+    securityId: idOf(l.symbol),
+    tradeDate: isoDate(l.acquired),
+    acquiredDate: isoDate(l.acquired),
+    quantity: d(l.quantity),
+    costBasis: d(l.basis),
+  }));
+  const positions = new Map<string, HouseholdBook["positions"][number]>();
+  for (const lot of lots) {
+    const key = `${lot.accountId}/${lot.securityId}`;
+    const held = positions.get(key);
+    positions.set(key, {
+      accountId: lot.accountId,
+      securityId: lot.securityId,
+      quantity: (held?.quantity ?? d("0")).plus(lot.quantity),
+      reportedCostBasis: null,
+    });
+  }
+  const account = (id: string, type: "TAXABLE" | "TRADITIONAL_IRA") => ({
+    id,
+    name: id,
+    type,
+    taxable: type === "TAXABLE",
+    tradeable: true,
+    cash: d(id === "acct-t" ? (spec.cash ?? "0") : "0"),
+    cashReserve: d("0"),
+    fractionalShares: false,
+  });
+  return {
+    book: {
+      ...base,
+      accounts: [account("acct-t", "TAXABLE"), account("acct-ira", "TRADITIONAL_IRA")],
+      positions: [...positions.values()],
+      lots,
+      transactions: spec.transactions ?? [],
+      restrictions: spec.restrictions ?? [],
+    },
+    model: {
+      ...demoModel("hh-okafor"),
+      rebalanceTo: spec.rebalanceTo ?? "TARGET",
+      targets: spec.targets.map((t) => ({
+        assetClassId: t.classId,
+        weight: d(t.weight),
+        bandAbsolute: t.band ? d(t.band) : null,
+        bandRelative: t.band ? d("1") : null,
+        primarySecurityId: idOf(t.primary),
+        alternateSecurityIds: (t.alternates ?? []).map(idOf),
+      })),
+    },
+  };
+}
+
+describe("draftPlan rules, one case each", () => {
+  const equityAndBonds = [
+    { classId: "us_equity", weight: "0.5", primary: "VTI", alternates: ["ITOT", "SCHB"] },
+    { classId: "us_bonds", weight: "0.5", primary: "BND" },
+  ];
+
+  it("a-losing-lot-sold-while-rebalancing-counts-as-harvested, largest loss per dollar first", () => {
+    const { book, model } = smallHousehold({
+      lots: [
+        { key: "vti-small-loss", symbol: "VTI", acquired: "2024-01-02", quantity: "100", basis: "32000" },
+        { key: "vti-big-loss", symbol: "VTI", acquired: "2024-02-02", quantity: "100", basis: "36000" },
+        { key: "bnd", symbol: "BND", acquired: "2024-01-02", quantity: "100", basis: "7250" },
+      ],
+      targets: [
+        { classId: "us_equity", weight: "0.2", primary: "VTI" },
+        { classId: "us_bonds", weight: "0.8", primary: "BND" },
+      ],
+    });
+    const p = plan(book, model);
+    const sell = p.trades.find((t) => t.side === "sell");
+    // $48,150 to sell: the 13.9% loss lot whole ($31,000), then 56 shares of the 3.1% one.
+    expect(sell?.lots.map((l) => [l.lotKey, l.quantity])).toEqual([
+      ["vti-big-loss", "100"],
+      ["vti-small-loss", "56"],
+    ]);
+    expect(p.harvested.map((h) => [h.lotKey, h.replacement])).toEqual([["vti-big-loss", null]]);
+  });
+
+  it("a-harvest-replacement-blocks-harvesting-its-own-family: VTI into ITOT, so the ITOT loss waits", () => {
+    const { book, model } = smallHousehold({
+      lots: [
+        { key: "vti-loss", symbol: "VTI", acquired: "2024-01-02", quantity: "100", basis: "36000" },
+        { key: "itot-loss", symbol: "ITOT", acquired: "2024-01-02", quantity: "100", basis: "15000" },
+      ],
+      targets: [{ classId: "us_equity", weight: "1", primary: "VTI", alternates: ["ITOT", "SCHB"] }],
+    });
+    const p = plan(book, model, { harvestWhenInBand: true });
+    expect(p.harvested.map((h) => [h.lotKey, h.replacement])).toEqual([["vti-loss", "ITOT"]]);
+    expect(p.reasons.filter((r) => r.code.startsWith("harvest.")).map((r) => [r.code, r.lotKey])).toEqual([
+      ["harvest.buy-in-plan", "itot-loss"],
+    ]);
+  });
+
+  it("replacements-skip-restricted-and-washing-families: both losses go into SCHB", () => {
+    const { book, model } = smallHousehold({
+      lots: [
+        { key: "vti-loss", symbol: "VTI", acquired: "2024-01-02", quantity: "100", basis: "36000" },
+        { key: "itot-loss", symbol: "ITOT", acquired: "2024-01-02", quantity: "100", basis: "15000" },
+      ],
+      targets: [{ classId: "us_equity", weight: "1", primary: "VTI", alternates: ["ITOT", "SCHB"] }],
+      restrictions: [
+        { kind: "DO_NOT_BUY", accountId: "acct-t", securityId: "sec-itot", reason: "client preference" },
+      ],
+    });
+    const p = plan(book, model, { harvestWhenInBand: true });
+    expect(p.harvested.map((h) => [h.lotKey, h.replacement])).toEqual([
+      ["itot-loss", "SCHB"],
+      ["vti-loss", "SCHB"],
+    ]);
+  });
+
+  it("an-old-purchase-does-not-block-a-loss, and last year's gains are not this year's", () => {
+    const tx = (id: string, kind: "buy" | "sell", date: string, gain?: string) => ({
+      id,
+      accountId: "acct-t",
+      securityId: "sec-vti",
+      kind,
+      status: "settled" as const,
+      tradeDate: isoDate(date),
+      quantity: d("10"),
+      ...(gain ? { realizedGainLoss: d(gain) } : {}),
+    });
+    const { book, model } = smallHousehold({
+      lots: [
+        { key: "vti-loss", symbol: "VTI", acquired: "2024-01-02", quantity: "100", basis: "36000" },
+        { key: "bnd", symbol: "BND", acquired: "2024-01-02", quantity: "100", basis: "7250" },
+      ],
+      targets: equityAndBonds,
+      transactions: [tx("old-buy", "buy", "2026-09-01"), tx("last-year", "sell", "2025-12-30", "9000")],
+    });
+    const p = plan(book, model);
+    expect(p.realized.yearToDate).toBe("0.00");
+    expect(p.trades.find((t) => t.side === "sell")?.lots.map((l) => l.lotKey)).toEqual(["vti-loss"]);
+  });
+
+  it("a-small-ira-sale-under-the-minimum-is-taken-back, the taxable loss sale stays", () => {
+    const { book, model } = smallHousehold({
+      lots: [
+        { key: "vti-loss", symbol: "VTI", acquired: "2024-01-02", quantity: "10", basis: "3600" },
+        {
+          key: "ira-vti",
+          account: "acct-ira",
+          symbol: "VTI",
+          acquired: "2020-01-02",
+          quantity: "100",
+          basis: "20000",
+        },
+        {
+          key: "ira-bnd",
+          account: "acct-ira",
+          symbol: "BND",
+          acquired: "2020-01-02",
+          quantity: "100",
+          basis: "7000",
+        },
+      ],
+      // $3,410.03 of VTI to sell: the $3,100 loss lot, then 2 IRA shares ($620), under the $700 minimum.
+      targets: [
+        { classId: "us_equity", weight: "0.7422", primary: "VTI" },
+        { classId: "us_bonds", weight: "0.2578", primary: "BND" },
+      ],
+    });
+    const p = plan(book, model, { minTradeAmount: d("700") });
+    expect(p.trades.filter((t) => t.side === "sell").map((t) => `${t.accountId} ${t.quantity}`)).toEqual([
+      "acct-t 10",
+    ]);
+    expect(p.harvested.map((h) => h.lotKey)).toEqual(["vti-loss"]);
+  });
+
+  it("a-small-ira-sale-is-taken-back-and-the-gain-sale-after-it-stays", () => {
+    const { book, model } = smallHousehold({
+      lots: [
+        {
+          key: "ira-vti",
+          account: "acct-ira",
+          symbol: "VTI",
+          acquired: "2020-01-02",
+          quantity: "1",
+          basis: "200",
+        },
+        { key: "vti-gain", symbol: "VTI", acquired: "2020-01-02", quantity: "100", basis: "20000" },
+        { key: "bnd", symbol: "BND", acquired: "2020-01-02", quantity: "100", basis: "7000" },
+      ],
+      targets: equityAndBonds,
+    });
+    const p = plan(book, model, { minTradeAmount: d("700") });
+    expect(p.trades.filter((t) => t.side === "sell").map((t) => t.accountId)).toEqual(["acct-t"]);
+  });
+
+  it("identical-lots-sell-in-lot-key-order", () => {
+    const { book, model } = smallHousehold({
+      lots: [
+        { key: "lot-b", symbol: "VTI", acquired: "2020-01-02", quantity: "100", basis: "20000" },
+        { key: "lot-a", symbol: "VTI", acquired: "2020-01-02", quantity: "100", basis: "20000" },
+      ],
+      targets: [
+        { classId: "us_equity", weight: "0.4", primary: "VTI" },
+        { classId: "us_bonds", weight: "0.6", primary: "BND" },
+      ],
+    });
+    const sell = plan(book, model).trades.find((t) => t.side === "sell");
+    expect(sell?.lots.map((l) => [l.lotKey, l.quantity])).toEqual([
+      ["lot-a", "100"],
+      ["lot-b", "20"],
+    ]);
+  });
+
+  it("equal-needs-buy-in-class-id-order", () => {
+    const { book, model } = smallHousehold({
+      lots: [
+        {
+          key: "ira-vti",
+          account: "acct-ira",
+          symbol: "VTI",
+          acquired: "2020-01-02",
+          quantity: "100",
+          basis: "20000",
+        },
+      ],
+      targets: [
+        { classId: "us_equity", weight: "0.5", primary: "VTI" },
+        { classId: "us_bonds", weight: "0.25", primary: "BND" },
+        { classId: "intl_developed", weight: "0.25", primary: "VEA" },
+      ],
+    });
+    const p = plan(book, model);
+    // intl_developed comes first: VEA rounds up to 150 shares ($7,800), leaving BND $7,700 (106 shares).
+    expect(p.trades.filter((t) => t.side === "buy").map((t) => `${t.symbol} ${t.amount}`)).toEqual([
+      "BND 7685.00",
+      "VEA 7800.00",
+    ]);
+  });
+
+  it("an-ira-position-sells-its-lots-first-in-first-out, only what is needed", () => {
+    const { book, model } = smallHousehold({
+      lots: [
+        {
+          key: "ira-vti-old",
+          account: "acct-ira",
+          symbol: "VTI",
+          acquired: "2019-01-02",
+          quantity: "50",
+          basis: "8000",
+        },
+        {
+          key: "ira-vti-new",
+          account: "acct-ira",
+          symbol: "VTI",
+          acquired: "2022-01-02",
+          quantity: "50",
+          basis: "11000",
+        },
+        {
+          key: "ira-bnd",
+          account: "acct-ira",
+          symbol: "BND",
+          acquired: "2022-01-02",
+          quantity: "300",
+          basis: "21750",
+        },
+      ],
+      targets: equityAndBonds,
+    });
+    const p = plan(book, model);
+    const sell = p.trades.find((t) => t.side === "sell");
+    expect(sell?.lots.map((l) => [l.lotKey, l.quantity, l.gainLoss])).toEqual([["ira-vti-old", "15", null]]);
+  });
+
+  it("do-not-trade-is-named-as-such", () => {
+    const { book, model } = smallHousehold({
+      lots: [{ key: "vti", symbol: "VTI", acquired: "2020-01-02", quantity: "100", basis: "20000" }],
+      targets: equityAndBonds,
+      restrictions: [{ kind: "DO_NOT_TRADE", accountId: null, securityId: "sec-vti", reason: "legal hold" }],
+    });
+    const p = plan(book, model);
+    expect(p.reasons.find((r) => r.code === "sell.restricted")?.message).toContain(
+      "do not trade (legal hold)",
+    );
+  });
+
+  it("two-overweight-classes-sell-largest-first; net buys beyond in-band excess come from cash", () => {
+    const { book, model } = smallHousehold({
+      lots: [
+        {
+          key: "vti",
+          symbol: "VTI",
+          acquired: "2020-01-02",
+          quantity: "100",
+          basis: "20000",
+          account: "acct-ira",
+        },
+        {
+          key: "vea",
+          symbol: "VEA",
+          acquired: "2020-01-02",
+          quantity: "200",
+          basis: "9000",
+          account: "acct-ira",
+        },
+        {
+          key: "bnd",
+          symbol: "BND",
+          acquired: "2020-01-02",
+          quantity: "10",
+          basis: "700",
+          account: "acct-ira",
+        },
+      ],
+      targets: [
+        { classId: "us_equity", weight: "0.3", primary: "VTI", band: "0.20" },
+        { classId: "intl_developed", weight: "0.1", primary: "VEA", band: "0.05" },
+        { classId: "us_bonds", weight: "0.6", primary: "BND", band: "0.05" },
+      ],
+      rebalanceTo: "BAND_EDGE",
+    });
+    const p = plan(book, model);
+    expect(
+      p.trades
+        .filter((t) => t.side === "sell")
+        .map((t) => t.symbol)
+        .sort(),
+    ).toEqual(["VEA", "VTI"]);
+    expect(p.reasons.map((r) => r.code)).toContain("buy.no-cash");
+  });
+});
