@@ -46,6 +46,29 @@ export const EnvSchema = z.object({
   LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(["json", "pretty"]).optional()),
   ANTHROPIC_API_KEY: z.preprocess(emptyAsUndefined, z.string().trim().min(1).optional()),
   ANTHROPIC_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  SLACK_BOT_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().trim().startsWith("xoxb-", "must be a bot token (xoxb-...)").optional(),
+  ),
+  SLACK_APP_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().trim().startsWith("xapp-", "must be an app-level token (xapp-...)").optional(),
+  ),
+  SLACK_SIGNING_SECRET: z.preprocess(emptyAsUndefined, z.string().trim().min(8).optional()),
+  SLACK_API_URL: z.preprocess(
+    emptyAsUndefined,
+    httpUrl
+      .refine((value) => value.endsWith("/api/"), "must end in /api/ (e.g. https://slack.com/api/)")
+      .optional(),
+  ),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
+  LOTWISE_PLAN_TTL_MINUTES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(10080).default(15),
+  ),
+  LOTWISE_FOUR_EYES: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
+  SCHWAB_TRADER_API_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  SCHWAB_ACCESS_TOKEN: z.preprocess(emptyAsUndefined, z.string().trim().min(1).optional()),
   LOTWISE_MODEL: z.preprocess(
     emptyAsUndefined,
     z
@@ -62,6 +85,22 @@ export interface Config {
   log: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
   /** The model behind the assistant; without an API key the deterministic fallback answers. */
   assistant: { apiKey: string | null; baseUrl: string | null; model: string };
+  /** Socket Mode with an app token, HTTP with a signing secret, the terminal with neither. */
+  slack: {
+    botToken: string | null;
+    appToken: string | null;
+    signingSecret: string | null;
+    apiUrl: string | null;
+    port: number;
+  };
+  approval: {
+    /** Minutes a drafted plan can be approved for. */
+    planTtlMinutes: number;
+    /** Nobody approves a plan they requested. */
+    fourEyes: boolean;
+  };
+  /** Orders for Schwab go to its Advisor Trading API when both are set; otherwise to the paper custodian. */
+  schwab: { traderApiUrl: string | null; accessToken: string | null };
 }
 
 export class ConfigError extends Error {
@@ -93,6 +132,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { isTty: boolean }):
       apiKey: values.ANTHROPIC_API_KEY ?? null,
       baseUrl: values.ANTHROPIC_BASE_URL ?? null,
       model: values.LOTWISE_MODEL,
+    },
+    slack: {
+      botToken: values.SLACK_BOT_TOKEN ?? null,
+      appToken: values.SLACK_APP_TOKEN ?? null,
+      signingSecret: values.SLACK_SIGNING_SECRET ?? null,
+      apiUrl: values.SLACK_API_URL ?? null,
+      port: values.PORT,
+    },
+    approval: {
+      planTtlMinutes: values.LOTWISE_PLAN_TTL_MINUTES,
+      fourEyes: values.LOTWISE_FOUR_EYES === "true",
+    },
+    schwab: {
+      traderApiUrl: values.SCHWAB_TRADER_API_URL ?? null,
+      accessToken: values.SCHWAB_ACCESS_TOKEN ?? null,
     },
   };
 }

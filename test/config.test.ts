@@ -47,6 +47,10 @@ describe("loadConfig", () => {
     [{ LOG_FORMAT: "xml" }, "LOG_FORMAT"],
     [{ ANTHROPIC_BASE_URL: "ftp://example.com" }, "ANTHROPIC_BASE_URL"],
     [{ LOTWISE_MODEL: "Claude Sonnet!" }, "LOTWISE_MODEL"],
+    [{ SLACK_BOT_TOKEN: "xapp-wrong-kind" }, "SLACK_BOT_TOKEN"],
+    [{ SLACK_API_URL: "http://127.0.0.1:9/api" }, "SLACK_API_URL"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ LOTWISE_FOUR_EYES: "yes" }, "LOTWISE_FOUR_EYES"],
   ])("names the bad variable in %j", (env, name) => {
     expect(() => loadConfig(env, { isTty: false })).toThrow(ConfigError);
     expect(() => loadConfig(env, { isTty: false })).toThrow(

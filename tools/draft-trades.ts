@@ -19,7 +19,7 @@ import {
 import type { ToolOutcome } from "./tool.ts";
 import { defineTool } from "./tool.ts";
 
-const APPROVAL_WINDOW_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_PLAN_TTL_MINUTES = 15;
 
 const options = z
   .object({
@@ -137,7 +137,9 @@ export const draftTradesTool = defineTool({
       settings: plan.settings,
       conversationId: context.conversationId,
       requestedBy: context.requestedBy,
-      expiresAt: new Date(Date.parse(context.now) + APPROVAL_WINDOW_MS).toISOString(),
+      expiresAt: new Date(
+        Date.parse(context.now) + (context.planTtlMinutes ?? DEFAULT_PLAN_TTL_MINUTES) * 60_000,
+      ).toISOString(),
     });
     return success(describe(plan, hash, stored));
   },

@@ -16,6 +16,8 @@ export interface ToolContext {
   requestedBy: string | null;
   /** The advisor explicitly asked for a plan on stale data in this conversation. */
   allowStale: boolean;
+  /** How long a drafted plan can be approved for (LOTWISE_PLAN_TTL_MINUTES, default 15). */
+  planTtlMinutes?: number;
 }
 
 export type ToolOutcome<O> = { ok: true; value: O } | { ok: false; code: string; message: string };

@@ -41,7 +41,7 @@ describe(`draft_trades (${BACKEND})`, () => {
       planId: `plan-${drafted.planHash.slice(0, 16)}`,
       status: "pending-approval",
       stale: false,
-      expiresAt: "2026-11-21T20:03:00.000Z",
+      expiresAt: "2026-11-20T20:18:00.000Z",
     });
     expect(drafted.summary).toMatchObject({
       trades: 11,
