@@ -90,7 +90,7 @@ export async function loadLatestPrices(
   return new Map(
     rows.map((row) => [
       row.securityId,
-      { price: toDecimal(row.price), asOf: row.asOf.toISOString(), source: row.source },
+      { id: row.id, price: toDecimal(row.price), asOf: row.asOf.toISOString(), source: row.source },
     ]),
   );
 }

@@ -4,7 +4,7 @@
 import { isTaxable, type Security } from "../domain/book.ts";
 import type { HouseholdBook, ModelVersionSpec, PlanningTransaction } from "../domain/household-book.ts";
 import { addDays, type IsoDate } from "../domain/iso-date.ts";
-import type { PlanningInputs } from "../ports/book-store.ts";
+import type { LatestPrice, PlanningInputs, PlanningPins } from "../ports/book-store.ts";
 import type { PrismaClient } from "./generated/client.ts";
 import { loadLatestPrices } from "./household-overview.ts";
 import {
@@ -16,6 +16,28 @@ import {
   toSecurity,
 } from "./mapping.ts";
 
+const MODEL_VERSION_INCLUDE = {
+  model: true,
+  targets: {
+    orderBy: [{ assetClass: { sortOrder: "asc" as const } }, { assetClassId: "asc" as const }],
+    include: { alternates: { orderBy: { rank: "asc" as const } } },
+  },
+};
+
+/** The recorded price rows, keyed by security (one per security). */
+async function loadPinnedPrices(prisma: PrismaClient, priceIds: string[]): Promise<Map<string, LatestPrice>> {
+  const rows = await prisma.price.findMany({
+    where: { id: { in: priceIds } },
+    orderBy: { securityId: "asc" },
+  });
+  return new Map(
+    rows.map((row) => [
+      row.securityId,
+      { id: row.id, price: toDecimal(row.price), asOf: row.asOf.toISOString(), source: row.source },
+    ]),
+  );
+}
+
 const TRANSACTION_KINDS = { BUY: "buy", DIVIDEND_REINVEST: "dividend-reinvest", SELL: "sell" } as const;
 const STATUSES = { SETTLED: "settled", PENDING: "pending", SCHEDULED: "scheduled" } as const;
 
@@ -23,35 +45,32 @@ export async function loadPlanningInputs(
   prisma: PrismaClient,
   householdId: string,
   asOf: IsoDate,
+  pins?: PlanningPins,
 ): Promise<PlanningInputs | null> {
   const household = await prisma.household.findUnique({
     where: { id: householdId },
     include: {
-      accounts: { where: { closedOn: null }, orderBy: { id: "asc" } },
-      restrictions: { where: { endedAt: null }, orderBy: { id: "asc" } },
+      accounts: {
+        where: pins ? { id: { in: pins.accountIds } } : { closedOn: null },
+        orderBy: { id: "asc" },
+      },
+      restrictions: {
+        where: pins ? { id: { in: pins.restrictionIds } } : { endedAt: null },
+        orderBy: { id: "asc" },
+      },
       assignments: {
         where: { effectiveDate: { lte: fromIsoDate(asOf) } },
         orderBy: [{ effectiveDate: "desc" }, { createdAt: "desc" }],
         take: 1,
-        include: {
-          modelVersion: {
-            include: {
-              model: true,
-              targets: {
-                orderBy: [{ assetClass: { sortOrder: "asc" } }, { assetClassId: "asc" }],
-                include: { alternates: { orderBy: { rank: "asc" } } },
-              },
-            },
-          },
-        },
+        include: { modelVersion: { include: MODEL_VERSION_INCLUDE } },
       },
     },
   });
   if (!household) return null;
   const accountIds = household.accounts.map((account) => account.id);
-  const [snapshots, securityRows, cashClass, transactions, policy, prices] = await Promise.all([
+  const [snapshots, securityRows, cashClass, transactions, policy, prices, pinnedModel] = await Promise.all([
     prisma.accountSnapshot.findMany({
-      ...latestSnapshotsOf(accountIds),
+      ...latestSnapshotsOf(accountIds, pins?.snapshotIds),
       include: {
         positions: { orderBy: { securityId: "asc" } },
         lots: { orderBy: [{ tradeDate: "asc" }, { lotKey: "asc" }] },
@@ -60,24 +79,32 @@ export async function loadPlanningInputs(
     prisma.security.findMany({ orderBy: { symbol: "asc" } }),
     prisma.assetClass.findFirst({ where: { isCash: true }, orderBy: { id: "asc" } }),
     prisma.transaction.findMany({
-      where: {
-        accountId: { in: accountIds },
-        type: { in: ["BUY", "DIVIDEND_REINVEST", "SELL"] },
-        OR: [
-          { status: { in: ["PENDING", "SCHEDULED"] } },
-          { status: "SETTLED", tradeDate: { gte: fromIsoDate(addDays(asOf, -61)), lte: fromIsoDate(asOf) } },
-        ],
-      },
+      where: pins
+        ? { id: { in: pins.transactionIds } }
+        : {
+            accountId: { in: accountIds },
+            type: { in: ["BUY", "DIVIDEND_REINVEST", "SELL"] },
+            OR: [
+              { status: { in: ["PENDING", "SCHEDULED"] } },
+              {
+                status: "SETTLED",
+                tradeDate: { gte: fromIsoDate(addDays(asOf, -61)), lte: fromIsoDate(asOf) },
+              },
+            ],
+          },
       orderBy: [{ tradeDate: "asc" }, { id: "asc" }],
     }),
     prisma.substantiallyIdenticalPolicy.findFirst({
-      where: { effectiveDate: { lte: fromIsoDate(asOf) } },
+      where: pins ? { id: pins.policyId ?? "" } : { effectiveDate: { lte: fromIsoDate(asOf) } },
       orderBy: { version: "desc" },
       include: {
         groups: { orderBy: { name: "asc" }, include: { members: { include: { security: true } } } },
       },
     }),
-    loadLatestPrices(prisma),
+    pins ? loadPinnedPrices(prisma, pins.priceIds) : loadLatestPrices(prisma),
+    pins?.modelVersionId
+      ? prisma.modelVersion.findUnique({ where: { id: pins.modelVersionId }, include: MODEL_VERSION_INCLUDE })
+      : null,
   ]);
   const snapshotOf = new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot]));
   const securities = new Map<string, Security>(securityRows.map((row) => [row.id, toSecurity(row)]));
@@ -141,16 +168,16 @@ export async function loadPlanningInputs(
       reason: r.reason,
     })),
   };
-  const assignment = household.assignments[0];
-  const model: ModelVersionSpec | null = assignment
+  const modelVersion = pins ? pinnedModel : household.assignments[0]?.modelVersion;
+  const model: ModelVersionSpec | null = modelVersion
     ? {
-        id: assignment.modelVersion.id,
-        name: assignment.modelVersion.model.name,
-        version: assignment.modelVersion.version,
-        bandAbsolute: toDecimal(assignment.modelVersion.bandAbsolute),
-        bandRelative: toDecimal(assignment.modelVersion.bandRelative),
-        rebalanceTo: assignment.modelVersion.rebalanceTo,
-        targets: assignment.modelVersion.targets.map((target) => ({
+        id: modelVersion.id,
+        name: modelVersion.model.name,
+        version: modelVersion.version,
+        bandAbsolute: toDecimal(modelVersion.bandAbsolute),
+        bandRelative: toDecimal(modelVersion.bandRelative),
+        rebalanceTo: modelVersion.rebalanceTo,
+        targets: modelVersion.targets.map((target) => ({
           assetClassId: target.assetClassId,
           weight: toDecimal(target.weight),
           bandAbsolute: toDecimalOrNull(target.bandAbsolute),
@@ -174,6 +201,15 @@ export async function loadPlanningInputs(
           })),
         }
       : null,
+    pins: {
+      accountIds,
+      snapshotIds: snapshots.map((snapshot) => snapshot.id).sort(),
+      priceIds: [...prices.values()].map((latest) => latest.id).sort(),
+      transactionIds: transactions.map((tx) => tx.id).sort(),
+      restrictionIds: household.restrictions.map((r) => r.id),
+      modelVersionId: model?.id ?? null,
+      policyId: policy?.id ?? null,
+    },
     dataAsOf: {
       snapshots: snapshots.map((s) => ({
         accountId: s.accountId,

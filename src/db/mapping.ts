@@ -38,9 +38,10 @@ export function toSecurity(row: SecurityRow): Security {
 }
 
 /** Query arguments for the latest snapshot of each of these accounts (latest as-of, then latest written). */
-export function latestSnapshotsOf(accountIds: string[]) {
+/** The latest snapshot of each account; or, for replay, of the given (recorded) snapshots. */
+export function latestSnapshotsOf(accountIds: string[], snapshotIds?: string[]) {
   return {
-    where: { accountId: { in: accountIds } },
+    where: { accountId: { in: accountIds }, ...(snapshotIds ? { id: { in: snapshotIds } } : {}) },
     distinct: ["accountId" as const],
     orderBy: [{ accountId: "asc" as const }, { asOf: "desc" as const }, { createdAt: "desc" as const }],
   };

@@ -10,7 +10,7 @@ export function createPrismaBookStore(prisma: PrismaClient): BookStore {
     listHouseholds: () => loadHouseholdOverviews(prisma),
     latestPrices: (securityIds) => loadLatestPrices(prisma, securityIds),
     seedDemo: (book, onStep) => seedDemoBook(prisma, book, onStep),
-    loadPlanningInputs: (householdId, asOf) => loadPlanningInputs(prisma, householdId, asOf),
+    loadPlanningInputs: (householdId, asOf, pins) => loadPlanningInputs(prisma, householdId, asOf, pins),
     refreshDemoFeed: (now) => refreshDemoFeed(prisma, now),
   };
 }

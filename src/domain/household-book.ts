@@ -89,3 +89,14 @@ export interface HouseholdBook {
   transactions: readonly PlanningTransaction[];
   restrictions: readonly PlanningRestriction[];
 }
+
+/** The immutable rows a plan or a tool call read: enough to read exactly them again (replay). */
+export interface PlanningPins {
+  accountIds: string[];
+  snapshotIds: string[];
+  priceIds: string[];
+  transactionIds: string[];
+  restrictionIds: string[];
+  modelVersionId: string | null;
+  policyId: string | null;
+}

@@ -69,6 +69,8 @@ export async function planHousehold(
       modelVersionId: inputs.model.id,
       policyVersion: inputs.policy.version,
       settingsId: settingsId(request.settings),
+      pins: inputs.pins,
+      draftedAt: request.now,
     },
     staleInputs: freshness.staleInputs,
   });

@@ -3,7 +3,10 @@
 import type { DemoBook } from "../demo/types.ts";
 import type { AccountType, LotReliefMethod, PersonRole } from "../domain/book.ts";
 import type { Decimal } from "../domain/decimal.ts";
-import type { HouseholdBook, ModelVersionSpec } from "../domain/household-book.ts";
+import type { HouseholdBook, ModelVersionSpec, PlanningPins } from "../domain/household-book.ts";
+
+export type { PlanningPins };
+
 import type { IsoDate } from "../domain/iso-date.ts";
 
 export interface BookStore {
@@ -12,8 +15,11 @@ export interface BookStore {
   latestPrices(securityIds?: string[]): Promise<Map<string, LatestPrice>>;
   /** Loads the demo book, all or nothing; a second load changes nothing. */
   seedDemo(book: DemoBook, onStep?: (label: string) => void): Promise<SeedOutcome>;
-  /** Everything planning needs for one household as of a trade date; null if there is no such household. */
-  loadPlanningInputs(householdId: string, asOf: IsoDate): Promise<PlanningInputs | null>;
+  /**
+   * Everything planning needs for one household as of a trade date; null if there is no such
+   * household. With pins, exactly the recorded rows are read (replay), whatever came after.
+   */
+  loadPlanningInputs(householdId: string, asOf: IsoDate, pins?: PlanningPins): Promise<PlanningInputs | null>;
   /** The demo's simulated feed: re-stamps live demo accounts and quotes at `now` (real data untouched). */
   refreshDemoFeed(now: Date): Promise<DemoFeedRefresh>;
 }
@@ -35,6 +41,8 @@ export interface PlanningInputs {
     sameIndexIsIdentical: boolean;
     groups: { name: string; symbols: string[] }[];
   } | null;
+  /** The rows read, for the audit log and replay. */
+  pins: PlanningPins;
   /** Where each number came from and how old it is (for the freshness rule and the plan's inputs). */
   dataAsOf: {
     snapshots: { accountId: string; snapshotId: string; asOf: string; source: string }[];
@@ -77,6 +85,8 @@ export interface AccountOverview {
 }
 
 export interface LatestPrice {
+  /** The price row (immutable), for pinning. */
+  id: string;
   price: Decimal;
   asOf: string;
   source: string;

@@ -1,6 +1,7 @@
 // The plan a household gets (docs/trade-drafting.md): JSON-ready, decimals as strings, keys in a
 // fixed order, so the same inputs serialise to the same bytes.
 import type { Decimal } from "../../domain/decimal.ts";
+import type { PlanningPins } from "../../domain/household-book.ts";
 import type { IsoDate } from "../../domain/iso-date.ts";
 import type { Term } from "../holding-period.ts";
 
@@ -28,6 +29,10 @@ export interface PlanInputRefs {
   modelVersionId: string | null;
   policyVersion: string | null;
   settingsId: string;
+  /** Every row read (snapshots, prices, transactions, restrictions, model and policy versions). */
+  pins?: PlanningPins;
+  /** The instant the freshness gate was judged at. */
+  draftedAt?: string;
 }
 
 export type TradePurpose = "rebalance" | "harvest" | "replacement";
