@@ -8,6 +8,7 @@ import type { ConversationStore } from "../ports/conversation-store.ts";
 import type { PlanStore } from "../ports/plan-store.ts";
 import { runFallback } from "./fallback.ts";
 import { groundNumbers } from "./ground-numbers.ts";
+import { contextRecord, recordPins } from "./record-pins.ts";
 import { renderPlanCardText } from "./render-plan-card.ts";
 import { type AgentDeps, runConversation } from "./run-conversation.ts";
 
@@ -110,24 +111,26 @@ async function fallback(
 ): Promise<Answer> {
   const stream = `conversation:${conversationId}`;
   await deps.audit.append({ stream, type: "fallback.started", actor: "system", payload: { reason } });
+  const recorder = recordPins({ ...deps.toolContext, conversationId });
   const result = await runFallback(
     { userText: request.userText },
     {
       tools: deps.tools,
-      context: { ...deps.toolContext, conversationId },
+      context: recorder.context,
       reason: reason === "turn-limit" ? "model-unavailable" : reason,
       onToolCall: async (call) => {
+        const context = contextRecord(recorder.context);
         await deps.audit.append({
           stream,
           type: "tool.call",
           actor: "fallback",
-          payload: { name: call.name, input: call.input },
+          payload: { name: call.name, input: call.input, context },
         });
         await deps.audit.append({
           stream,
           type: "tool.result",
           actor: "fallback",
-          payload: { name: call.name, output: call.output },
+          payload: { name: call.name, output: call.output, pins: recorder.take() },
         });
       },
     },

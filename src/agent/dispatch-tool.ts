@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { Tool, ToolContext, ToolOutcome } from "../../tools/tool.ts";
 import type { Logger } from "../logger.ts";
 import type { ConversationAudit } from "./conversation-audit.ts";
+import { contextRecord, recordPins } from "./record-pins.ts";
 import { encodeOutcome, recordOf, type ToolResultRecord } from "./tool-result-record.ts";
 
 export interface DispatchDeps {
@@ -31,7 +32,13 @@ export async function dispatchToolUse(use: Anthropic.ToolUseBlock, deps: Dispatc
   const { audit } = deps;
   const started = deps.now();
   const latencyMs = () => Math.round(deps.now() - started);
-  await audit("tool.call", "assistant", { toolUseId: use.id, name: use.name, input: use.input });
+  await audit("tool.call", "assistant", {
+    toolUseId: use.id,
+    name: use.name,
+    input: use.input,
+    context: contextRecord(deps.context),
+  });
+  const recorder = recordPins(deps.context);
 
   const fail = async (error: DispatchError, message: string, detail: object = {}): Promise<Dispatched> => {
     await audit("tool.result", "system", {
@@ -68,7 +75,7 @@ export async function dispatchToolUse(use: Anthropic.ToolUseBlock, deps: Dispatc
 
   let outcome: ToolOutcome<unknown>;
   try {
-    outcome = await tool.run(input.data, deps.context);
+    outcome = await tool.run(input.data, recorder.context);
   } catch (error) {
     const thrown =
       error instanceof Error ? { name: error.name, message: error.message } : { value: String(error) };
@@ -105,6 +112,7 @@ export async function dispatchToolUse(use: Anthropic.ToolUseBlock, deps: Dispatc
     name: tool.name,
     ok: result.ok,
     isError: false,
+    pins: recorder.take(),
     ...(result.ok ? { output: result.value } : { code: result.code, message: result.message }),
     latencyMs: latencyMs(),
   });

@@ -355,6 +355,14 @@ describe("runConversation", () => {
       toolUseId: "toolu_1",
       name: "lookup",
       input: { householdId: "hh-chen" },
+      context: {
+        now: "2026-11-20T15:00:00.000Z",
+        tradeDate: "2026-11-20",
+        allowStale: false,
+        planTtlMinutes: null,
+        conversationId: "conv-1",
+        requestedBy: "U123",
+      },
     });
     expect(events[4]?.payload).toMatchObject({
       toolUseId: "toolu_1",
