@@ -110,6 +110,15 @@ async function fallback(
   reason: FallbackReason,
 ): Promise<Answer> {
   const stream = `conversation:${conversationId}`;
+  if (reason === "no-api-key") {
+    // The tool loop records the advisor's message; without a model this is where it is recorded.
+    await deps.audit.append({
+      stream,
+      type: "message.received",
+      actor: `user:${request.requestedBy ?? "unknown"}`,
+      payload: { threadKey: request.threadKey, text: request.userText },
+    });
+  }
   await deps.audit.append({ stream, type: "fallback.started", actor: "system", payload: { reason } });
   const recorder = recordPins({ ...deps.toolContext, conversationId });
   const result = await runFallback(

@@ -2,6 +2,7 @@
 // serialised with a transaction-scoped advisory lock, so concurrent writers extend the chain in
 // turn instead of forking it. The table refuses UPDATE and DELETE (append_only_guards).
 import { GENESIS_HASH, hashEvent } from "../audit/chain.ts";
+import { scrubSecrets } from "../audit/scrub-secrets.ts";
 import type { AuditEvent, AuditEventInput, AuditLog } from "../ports/audit-log.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { PrismaClient } from "./generated/client.ts";
@@ -33,23 +34,47 @@ export function createPrismaAuditLog(prisma: PrismaClient, clock: Clock): AuditL
       }),
     async read(stream) {
       const rows = await prisma.auditEvent.findMany({ where: { stream }, orderBy: { seq: "asc" } });
-      return rows.map((row) => ({
-        stream: row.stream,
-        seq: row.seq,
-        type: row.type,
-        actor: row.actor,
-        payload: row.payload,
-        prevHash: row.prevHash,
-        hash: row.hash,
-        at: row.at.toISOString(),
-      }));
+      return rows.map(toEvent);
     },
+    async readAll(range = {}) {
+      const at = {
+        ...(range.from ? { gte: new Date(range.from) } : {}),
+        ...(range.to ? { lt: new Date(range.to) } : {}),
+      };
+      const rows = await prisma.auditEvent.findMany({
+        ...(range.from || range.to ? { where: { at } } : {}),
+        orderBy: [{ stream: "asc" }, { seq: "asc" }],
+      });
+      return rows.map(toEvent);
+    },
+  };
+}
+
+function toEvent(row: {
+  stream: string;
+  seq: number;
+  type: string;
+  actor: string;
+  payload: unknown;
+  prevHash: string;
+  hash: string;
+  at: Date;
+}): AuditEvent {
+  return {
+    stream: row.stream,
+    seq: row.seq,
+    type: row.type,
+    actor: row.actor,
+    payload: row.payload,
+    prevHash: row.prevHash,
+    hash: row.hash,
+    at: row.at.toISOString(),
   };
 }
 
 function chained(input: AuditEventInput, lastSeq: number, prevHash: string, at: string): AuditEvent {
   // Round-trip the payload through JSON so what is hashed is exactly what is stored and read back.
-  const payload = JSON.parse(JSON.stringify(input.payload ?? null)) as unknown;
+  const payload = scrubSecrets(JSON.parse(JSON.stringify(input.payload ?? null)) as unknown);
   const event = {
     stream: input.stream,
     seq: lastSeq + 1,

@@ -13,6 +13,12 @@ export function createPrismaConversationStore(prisma: PrismaClient): Conversatio
       });
       return { id: row.id, threadKey: row.threadKey, householdId: row.householdId };
     },
+    async find(idOrThreadKey) {
+      const row = await prisma.conversation.findFirst({
+        where: { OR: [{ id: idOrThreadKey }, { threadKey: idOrThreadKey }] },
+      });
+      return row ? { id: row.id, threadKey: row.threadKey, householdId: row.householdId } : null;
+    },
     async messages(conversationId) {
       const rows = await prisma.conversationMessage.findMany({
         where: { conversationId },

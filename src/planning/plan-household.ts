@@ -2,12 +2,13 @@
 // gate (domain-rules.md, "Data quality gates"), run the engine, and hash the canonical JSON. Shared
 // by `lotwise plan` and the assistant's tools; it holds no business rule of its own.
 import { createHash } from "node:crypto";
+import { Decimal } from "../domain/decimal.ts";
 import type { IsoDate } from "../domain/iso-date.ts";
 import { ok, type Problem, problem, type Result } from "../domain/result.ts";
 import { assessFreshness, type DatedInput, type Freshness } from "../engine/planning/assess-freshness.ts";
 import { draftPlan, settingsRecord } from "../engine/planning/draft-plan.ts";
 import type { Plan, PlanSettings } from "../engine/planning/plan.ts";
-import type { BookStore, PlanningInputs } from "../ports/book-store.ts";
+import type { BookStore, PlanningInputs, PlanningPins } from "../ports/book-store.ts";
 
 export interface PlanHouseholdRequest {
   householdId: string;
@@ -17,6 +18,8 @@ export interface PlanHouseholdRequest {
   now: string;
   allowStale: boolean;
   settings: PlanSettings;
+  /** Replay: read exactly these rows instead of the latest. */
+  pins?: PlanningPins;
 }
 
 export interface HashedPlan {
@@ -34,7 +37,7 @@ export async function planHousehold(
   store: BookStore,
   request: PlanHouseholdRequest,
 ): Promise<Result<HashedPlan, PlanRefusal>> {
-  const inputs = await store.loadPlanningInputs(request.householdId, request.asOf);
+  const inputs = await store.loadPlanningInputs(request.householdId, request.asOf, request.pins);
   if (!inputs) return problem("plan.no-household", `no household ${request.householdId}`);
   if (!inputs.model) {
     return problem(
@@ -103,4 +106,23 @@ export function settingsId(settings: PlanSettings): string {
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
+}
+
+/** The settings a plan recorded, back as values (the inverse of `settingsRecord`). */
+export function settingsFromRecord(record: Plan["settings"]): PlanSettings {
+  const decimal = (key: string) => new Decimal(String(record[key]));
+  return {
+    minLossAmount: decimal("minLossAmount"),
+    minLossFraction: decimal("minLossFraction"),
+    shortTermRate: decimal("shortTermRate"),
+    longTermRate: decimal("longTermRate"),
+    shortTermGains: record.shortTermGains === "never" ? "never" : "last",
+    gainBudget:
+      record.gainBudgetLimit === null || record.gainBudgetLimit === undefined
+        ? null
+        : { limit: decimal("gainBudgetLimit"), mode: record.gainBudgetMode === "soft" ? "soft" : "hard" },
+    minTradeAmount: decimal("minTradeAmount"),
+    harvestWhenInBand: record.harvestWhenInBand === true,
+    maxDataAgeSeconds: Number(record.maxDataAgeSeconds),
+  };
 }

@@ -22,4 +22,6 @@ export interface AuditLog {
   append(event: AuditEventInput): Promise<AuditEvent>;
   /** The stream's events in order. */
   read(stream: string): Promise<AuditEvent[]>;
+  /** Every event (or those with `at` in [from, to)), by stream then sequence. */
+  readAll(range?: { from?: string; to?: string }): Promise<AuditEvent[]>;
 }

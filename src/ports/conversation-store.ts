@@ -16,6 +16,8 @@ export interface StoredMessage {
 export interface ConversationStore {
   /** The conversation for a thread ("cli:<session>", "slack:<team>:<channel>:<ts>"), created on first use. */
   open(threadKey: string, requestedBy: string | null): Promise<ConversationRef>;
+  /** A conversation by its id or its thread key; null if there is none. */
+  find(idOrThreadKey: string): Promise<ConversationRef | null>;
   messages(conversationId: string): Promise<StoredMessage[]>;
   append(conversationId: string, messages: readonly Omit<StoredMessage, "seq">[]): Promise<void>;
   setHousehold(conversationId: string, householdId: string): Promise<void>;

@@ -1,14 +1,12 @@
 // In-memory AuditLog and ConversationStore for tests that do not need the database. The audit log
 // chains hashes like the real one, so order and integrity can be asserted the same way.
-import { createHash } from "node:crypto";
+import { GENESIS_HASH as GENESIS, hashEvent } from "../../src/audit/chain.ts";
 import type { AuditEvent, AuditEventInput, AuditLog } from "../../src/ports/audit-log.ts";
 import type {
   ConversationRef,
   ConversationStore,
   StoredMessage,
 } from "../../src/ports/conversation-store.ts";
-
-const GENESIS = "0".repeat(64);
 
 export class MemoryAuditLog implements AuditLog {
   readonly events: AuditEvent[] = [];
@@ -20,16 +18,28 @@ export class MemoryAuditLog implements AuditLog {
     const prevHash = previous?.hash ?? GENESIS;
     // Round-tripped through JSON so a test sees what a store would hand back.
     const payload = JSON.parse(JSON.stringify(event.payload ?? null)) as unknown;
-    const hash = createHash("sha256")
-      .update(JSON.stringify([prevHash, event.stream, seq, at, event.type, event.actor, payload]))
-      .digest("hex");
-    const stored: AuditEvent = { ...event, payload, seq, at, prevHash, hash };
+    const unhashed = {
+      stream: event.stream,
+      type: event.type,
+      actor: event.actor,
+      payload,
+      seq,
+      at,
+      prevHash,
+    };
+    const stored: AuditEvent = { ...unhashed, hash: hashEvent(unhashed) };
     this.events.push(stored);
     return stored;
   }
 
   async read(stream: string): Promise<AuditEvent[]> {
     return this.events.filter((event) => event.stream === stream);
+  }
+
+  async readAll(range: { from?: string; to?: string } = {}): Promise<AuditEvent[]> {
+    return this.events
+      .filter((e) => (!range.from || e.at >= range.from) && (!range.to || e.at < range.to))
+      .sort((a, b) => (a.stream === b.stream ? a.seq - b.seq : a.stream < b.stream ? -1 : 1));
   }
 }
 
@@ -47,6 +57,11 @@ export class MemoryConversationStore implements ConversationStore {
     this.byThread.set(threadKey, ref.id);
     this.stored.set(ref.id, []);
     return ref;
+  }
+
+  async find(idOrThreadKey: string): Promise<ConversationRef | null> {
+    const id = this.byThread.get(idOrThreadKey) ?? idOrThreadKey;
+    return this.conversations.get(id) ?? null;
   }
 
   async messages(conversationId: string): Promise<StoredMessage[]> {

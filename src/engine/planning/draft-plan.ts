@@ -219,12 +219,12 @@ export function settingsRecord(settings: PlanSettings): Plan["settings"] {
   };
 }
 
-/** Net gains realised this calendar year in taxable accounts before the plan. */
 /** A security's symbol, or its id when the security master does not know it. */
 function symbolOf(book: HouseholdBook, securityId: string): string {
   return book.securities.get(securityId)?.symbol ?? securityId;
 }
 
+/** Net gains realised this calendar year in taxable accounts before the plan. */
 function yearToDateGains(book: HouseholdBook): Decimal {
   const taxable = new Set(book.accounts.filter((a) => a.taxable).map((a) => a.id));
   const yearStart = `${book.asOf.slice(0, 4)}-01-01`;
