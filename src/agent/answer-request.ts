@@ -85,6 +85,7 @@ export async function answerRequest(deps: AnswerDeps, request: AnswerRequest): P
       payload: { attempt, numbers: grounding.numbers, ungrounded: grounding.ungrounded },
     });
     if (grounding.ok) {
+      await recordDrafted(deps, conversation.id, planIds);
       return {
         conversationId: conversation.id,
         text: outcome.text,
@@ -155,6 +156,7 @@ async function fallback(
     payload: { text: result.text, planId: result.planId },
   });
   const planIds = result.planId ? [result.planId] : [];
+  await recordDrafted(deps, conversationId, planIds);
   return {
     conversationId,
     text: result.text,
@@ -200,6 +202,34 @@ function parseMaybeJson(content: unknown): unknown {
       return text;
     }
   });
+}
+
+/** Each plan drafted for a request is an event on the plan's own stream, naming what it was drafted from. */
+async function recordDrafted(
+  deps: AnswerDeps,
+  conversationId: string,
+  planIds: readonly string[],
+): Promise<void> {
+  for (const id of planIds) {
+    const stored = await deps.plans.getPlan(id);
+    if (!stored) continue;
+    const { inputs } = stored.plan;
+    await deps.audit.append({
+      stream: `plan:${id}`,
+      type: "plan.drafted",
+      actor: "system",
+      payload: {
+        conversationId,
+        householdId: stored.householdId,
+        hash: stored.hash,
+        stale: stored.plan.stale,
+        snapshotIds: inputs.snapshots.map((s) => s.snapshotId),
+        modelVersionId: inputs.modelVersionId,
+        policyVersion: inputs.policyVersion,
+        settingsId: inputs.settingsId,
+      },
+    });
+  }
 }
 
 async function planCards(plans: PlanStore, planIds: readonly string[]): Promise<string[]> {

@@ -2,6 +2,7 @@
 // log can say exactly what a tool saw and `lotwise audit replay` can read the same rows again.
 
 import type { ToolContext } from "../../tools/tool.ts";
+import { ENGINE_VERSION } from "../engine/version.ts";
 import type { PlanningPins } from "../ports/book-store.ts";
 
 export interface PinRecorder {
@@ -36,6 +37,7 @@ export function recordPins(context: ToolContext): PinRecorder {
 /** What a tool's context was, as the audit log keeps it (no stores, no secrets). */
 export function contextRecord(context: ToolContext): Record<string, unknown> {
   return {
+    engineVersion: ENGINE_VERSION,
     now: context.now,
     tradeDate: context.tradeDate,
     allowStale: context.allowStale,

@@ -356,6 +356,7 @@ describe("runConversation", () => {
       name: "lookup",
       input: { householdId: "hh-chen" },
       context: {
+        engineVersion: "lotwise-engine/1",
         now: "2026-11-20T15:00:00.000Z",
         tradeDate: "2026-11-20",
         allowStale: false,
