@@ -11,7 +11,9 @@ import type { Plan as PlanRow, PrismaClient } from "./generated/client.ts";
 import type { PlanStatus as PlanStatusRow, TradePurpose as TradePurposeRow } from "./generated/enums.ts";
 import { fromIsoDate } from "./mapping.ts";
 
-export const ENGINE_VERSION = "lotwise-engine/1";
+export { ENGINE_VERSION } from "../engine/version.ts";
+
+import { ENGINE_VERSION } from "../engine/version.ts";
 
 const STATUS: Record<PlanStatusRow, PlanStatus> = {
   PENDING_APPROVAL: "pending-approval",
