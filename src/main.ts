@@ -2,12 +2,14 @@
 import { type Config, loadConfig } from "./config.ts";
 import type { Database, DatabaseTarget } from "./db/open-database.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import type { ApprovalStore } from "./ports/approval-store.ts";
 import type { AuditLog } from "./ports/audit-log.ts";
 import type { BookStore } from "./ports/book-store.ts";
 import { type Clock, systemClock } from "./ports/clock.ts";
 import type { ConversationStore } from "./ports/conversation-store.ts";
 import type { ModelStore } from "./ports/model-store.ts";
 import type { PlanStore } from "./ports/plan-store.ts";
+import type { UserStore } from "./ports/user-store.ts";
 
 export interface OpenedStore {
   store: BookStore;
@@ -15,6 +17,8 @@ export interface OpenedStore {
   plans: PlanStore;
   audit: AuditLog;
   conversations: ConversationStore;
+  users: UserStore;
+  approvals: ApprovalStore;
   database: Database;
   /** Migrations applied while opening (empty when the schema was current). */
   migrationsApplied: string[];
@@ -69,12 +73,16 @@ export function createServices(
         const { createPrismaPlanStore } = await import("./db/prisma-plan-store.ts");
         const { createPrismaAuditLog } = await import("./db/prisma-audit-log.ts");
         const { createPrismaConversationStore } = await import("./db/prisma-conversation-store.ts");
+        const { createPrismaUserStore } = await import("./db/prisma-user-store.ts");
+        const { createPrismaApprovalStore } = await import("./db/prisma-approval-store.ts");
         return {
           store: createPrismaBookStore(database.prisma),
           models: createPrismaModelStore(database.prisma),
           plans: createPrismaPlanStore(database.prisma),
           audit: createPrismaAuditLog(database.prisma, clock),
           conversations: createPrismaConversationStore(database.prisma),
+          users: createPrismaUserStore(database.prisma),
+          approvals: createPrismaApprovalStore(database.prisma),
           database,
           migrationsApplied: report.applied,
           close,

@@ -31,6 +31,7 @@ export async function assistantDeps(
       tradeDate: marketDate(now),
       requestedBy: "cli",
       allowStale: false,
+      planTtlMinutes: context.services.config.approval.planTtlMinutes,
     },
     audit: opened.audit,
     conversations: opened.conversations,

@@ -9,6 +9,7 @@ import type { Services } from "../main.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { CliError, type CliIo, type Command, UsageError } from "./command.ts";
 import { askCommand, chatCommand } from "./commands/ask.ts";
+import { auditExportCommand, auditReplayCommand, auditVerifyCommand } from "./commands/audit.ts";
 import { dbMigrateCommand } from "./commands/db-migrate.ts";
 import { householdsCommand } from "./commands/households.ts";
 import { ledgerCommand } from "./commands/ledger.ts";
@@ -21,6 +22,12 @@ import {
 import { planCommand } from "./commands/plan.ts";
 import { seedCommand } from "./commands/seed.ts";
 import { startCommand } from "./commands/start.ts";
+import {
+  usersAddCommand,
+  usersGrantCommand,
+  usersListCommand,
+  usersRevokeCommand,
+} from "./commands/users.ts";
 
 export const COMMANDS: readonly Command[] = [
   startCommand,
@@ -28,11 +35,18 @@ export const COMMANDS: readonly Command[] = [
   askCommand,
   chatCommand,
   planCommand,
+  auditVerifyCommand,
+  auditReplayCommand,
+  auditExportCommand,
   ledgerCommand,
   modelsListCommand,
   modelsShowCommand,
   modelsNewVersionCommand,
   modelsAssignCommand,
+  usersListCommand,
+  usersAddCommand,
+  usersGrantCommand,
+  usersRevokeCommand,
   seedCommand,
   dbMigrateCommand,
 ];

@@ -393,23 +393,11 @@ function buildUsers(): DemoUser[] {
     access,
   });
   return [
-    user("alice.moreno", "U0DEMOADV1", "Alice Moreno", [], grant(ALL_HOUSEHOLDS, ["ADVISOR"])),
-    user(
-      "ben.whitaker",
-      "U0DEMOAPR1",
-      "Ben Whitaker",
-      [],
-      grant(["hh-chen", "hh-alvarez", "hh-okafor"], ["ADVISOR", "APPROVER"]),
-    ),
-    user(
-      "priya.raman",
-      "U0DEMOADV2",
-      "Priya Raman",
-      [],
-      grant(["hh-patel", "hh-brooks"], ["ADVISOR", "APPROVER"]),
-    ),
-    user("carla.jensen", "U0DEMOCMP1", "Carla Jensen", ["COMPLIANCE"], []),
-    user("sam.ortiz", "U0DEMOADM1", "Sam Ortiz", ["ADMIN"], []),
+    user("alice.moreno", "U0ADVISOR1", "Alice Moreno", [], grant(ALL_HOUSEHOLDS, ["ADVISOR"])),
+    user("ben.whitaker", "U0APPROVER1", "Ben Whitaker", [], grant(ALL_HOUSEHOLDS, ["APPROVER"])),
+    user("carla.jensen", "U0COMPLIANCE1", "Carla Jensen", ["COMPLIANCE"], []),
+    // Known to lotwise but serving none of the demo households: the demo of a refused click.
+    user("oscar.lind", "U0OUTSIDER1", "Oscar Lind", [], []),
   ];
 }
 
