@@ -1,0 +1,76 @@
+// The worker loop and what it does when the thread or the book lets it down.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { drainOutbox, type OrderUpdate, startOutboxWorker } from "../../src/execution/drain-outbox.ts";
+import type { StoredPlan } from "../../src/ports/plan-store.ts";
+import { BACKEND } from "../support/test-database.ts";
+import { type ExecutionHarness, openExecutionHarness } from "./execution-harness.ts";
+
+describe(`the outbox worker (${BACKEND})`, () => {
+  let h: ExecutionHarness;
+  let plan: StoredPlan;
+
+  beforeEach(async () => {
+    h = await openExecutionHarness();
+    plan = await h.approvePlan("hh-chen");
+  });
+  afterEach(() => h.close());
+
+  it("drains-until-stopped-and-posts-every-fill", async () => {
+    const deps = h.deps();
+    const errors: unknown[] = [];
+    const worker = startOutboxWorker(deps, { intervalMs: 10, onError: (error) => errors.push(error) });
+    await vi.waitFor(() => expect(deps.posted).toHaveLength(11), { timeout: 20_000, interval: 50 });
+    await worker.stop();
+    expect(errors).toEqual([]);
+    expect(deps.posted.every((u) => u.status === "filled")).toBe(true);
+    expect((await h.db.prisma.plan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe("EXECUTED");
+  });
+
+  it("a-post-that-fails-is-audited-and-execution-goes-on", async () => {
+    const updates = await drainOutbox(
+      h.deps({
+        notify: async () => {
+          throw new Error("channel_not_found");
+        },
+      }),
+    );
+    expect(updates).toHaveLength(11);
+    const failed = (await h.audit.read(`plan:${plan.id}`)).filter((e) => e.type === "order.notify-failed");
+    expect(failed).toHaveLength(11);
+    expect(failed[0]?.payload).toMatchObject({ error: "channel_not_found" });
+    expect(await h.db.prisma.order.count({ where: { status: "FILLED" } })).toBe(11);
+  });
+
+  it("a-sell-whose-lots-are-gone-is-rejected-and-nothing-is-written", async () => {
+    // The custodian's next sync shows the VEA lot sold elsewhere before the order went out.
+    const latest = await h.db.prisma.accountSnapshot.findFirstOrThrow({
+      where: { accountId: "acct-chen-ibkr-taxable" },
+      include: { positions: true, lots: true },
+    });
+    const id = "snap-ibkr-synced";
+    await h.db.prisma.accountSnapshot.create({
+      data: { id, accountId: latest.accountId, asOf: h.clock.now(), source: "demo", cash: latest.cash },
+    });
+    await h.db.prisma.position.createMany({
+      data: latest.positions
+        .filter((p) => p.securityId !== "sec-vea")
+        .map(({ id: _, snapshotId: __, ...p }) => ({ ...p, id: `${id}:${p.securityId}`, snapshotId: id })),
+    });
+    await h.db.prisma.lot.createMany({
+      data: latest.lots
+        .filter((l) => l.securityId !== "sec-vea")
+        .map(({ id: _, snapshotId: __, ...l }) => ({ ...l, id: `${id}:${l.lotKey}`, snapshotId: id })),
+    });
+
+    const updates: OrderUpdate[] = await drainOutbox(h.deps());
+    const vea = updates.find((u) => u.orderId === `order-${plan.id}-2`);
+    expect(vea).toMatchObject({ status: "rejected", message: "the account holds 0 VEA, fewer than 400" });
+    expect(await h.db.prisma.fill.count({ where: { orderId: `order-${plan.id}-2` } })).toBe(0);
+    expect(
+      await h.db.prisma.transaction.count({
+        where: { accountId: "acct-chen-ibkr-taxable", type: "SELL", source: "paper" },
+      }),
+    ).toBe(0);
+    expect((await h.db.prisma.plan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe("FAILED");
+  });
+});
