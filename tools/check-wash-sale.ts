@@ -6,6 +6,7 @@ import { Decimal } from "../src/domain/decimal.ts";
 import { type IsoDate, maxIsoDate } from "../src/domain/iso-date.ts";
 import { DEFAULT_PLAN_SETTINGS } from "../src/engine/planning/draft-plan.ts";
 import { findHarvestableLots } from "../src/engine/planning/find-harvestable-lots.ts";
+import { knownAcquisitions, realisedLosses } from "../src/engine/planning/household-wash-inputs.ts";
 import type { Families } from "../src/engine/substantially-identical.ts";
 import {
   checkWashSales,
@@ -86,7 +87,7 @@ export const checkWashSaleTool = defineTool({
     if (!policy.ok) return refusal(policy.error);
     const inputs = loaded.value;
     const families = familiesOf(inputs, policy.value);
-    const losses = realisedLosses(inputs);
+    const losses = realisedLosses(inputs.book);
     let proposed: ProposedTrade[];
     if (trades) {
       const invalid = invalidTrade(inputs, trades);
@@ -175,7 +176,7 @@ function check(
     tradeDate: book.asOf,
     accounts: new Map(book.accounts.map((a) => [a.id, { id: a.id, taxable: a.taxable }])),
     familyOf: (symbol: string) => families.familyOf(symbol),
-    acquisitions: acquisitions(inputs),
+    acquisitions: knownAcquisitions(inputs.book),
     realisedLosses: losses,
   };
   const byTrade = new Map<number, WashConflict[]>();
@@ -205,40 +206,4 @@ function itemOf(trade: ProposedTrade, tradeIndex: number | null, conflicts: Wash
     permanent: conflicts.some((c) => c.with.permanent),
     conflicts: conflicts.map((c) => ({ code: c.code, message: c.message })),
   };
-}
-
-function acquisitions(inputs: PlanningInputs): KnownAcquisition[] {
-  return inputs.book.transactions.flatMap((tx): KnownAcquisition[] =>
-    tx.kind === "sell"
-      ? []
-      : [
-          {
-            txId: tx.id,
-            accountId: tx.accountId,
-            symbol: symbolOf(inputs, tx.securityId),
-            date: tx.tradeDate,
-            status: tx.status,
-            quantity: tx.quantity,
-            kind: tx.kind,
-            ...(tx.lotKey ? { lotKey: tx.lotKey } : {}),
-          },
-        ],
-  );
-}
-
-/** Settled sales at a loss; the check itself decides which fall in the window and which are taxable. */
-function realisedLosses(inputs: PlanningInputs): RealisedLoss[] {
-  return inputs.book.transactions.flatMap((tx): RealisedLoss[] =>
-    tx.kind === "sell" && tx.status === "settled" && tx.realizedGainLoss?.isNegative()
-      ? [
-          {
-            txId: tx.id,
-            accountId: tx.accountId,
-            symbol: symbolOf(inputs, tx.securityId),
-            date: tx.tradeDate,
-            loss: tx.realizedGainLoss.negated(),
-          },
-        ]
-      : [],
-  );
 }

@@ -3,15 +3,10 @@
 // scheduled investments and losses realised in the last 30 days, in every account (spouse and
 // IRAs included), and the plan's trades against each other.
 import { Decimal } from "../domain/decimal.ts";
+import { knownAcquisitions, realisedLosses } from "../engine/planning/household-wash-inputs.ts";
 import type { PlanTrade } from "../engine/planning/plan.ts";
 import { buildFamilies } from "../engine/substantially-identical.ts";
-import {
-  checkWashSales,
-  type KnownAcquisition,
-  type ProposedTrade,
-  type RealisedLoss,
-  type WashConflict,
-} from "../engine/wash-sale-check.ts";
+import { checkWashSales, type ProposedTrade, type WashConflict } from "../engine/wash-sale-check.ts";
 import type { PlanningInputs } from "../ports/book-store.ts";
 
 type Policy = NonNullable<PlanningInputs["policy"]>;
@@ -30,8 +25,8 @@ export function washConflictsOf(
     tradeDate: book.asOf,
     accounts: new Map(book.accounts.map((a) => [a.id, { id: a.id, taxable: a.taxable }])),
     familyOf: (symbol) => families.familyOf(symbol),
-    acquisitions: acquisitionsOf(inputs),
-    realisedLosses: realisedLossesOf(inputs),
+    acquisitions: knownAcquisitions(book),
+    realisedLosses: realisedLosses(book),
     trades: trades.map(proposedTrade),
   });
 }
@@ -47,43 +42,4 @@ function proposedTrade(trade: PlanTrade): ProposedTrade {
       : null,
     lots: trade.lots.map((lot) => ({ lotKey: lot.lotKey, quantity: new Decimal(lot.quantity) })),
   };
-}
-
-const symbolOf = (inputs: PlanningInputs, securityId: string) =>
-  inputs.book.securities.get(securityId)?.symbol ?? securityId;
-
-function acquisitionsOf(inputs: PlanningInputs): KnownAcquisition[] {
-  return inputs.book.transactions.flatMap((tx): KnownAcquisition[] =>
-    tx.kind === "sell"
-      ? []
-      : [
-          {
-            txId: tx.id,
-            accountId: tx.accountId,
-            symbol: symbolOf(inputs, tx.securityId),
-            date: tx.tradeDate,
-            status: tx.status,
-            quantity: tx.quantity,
-            kind: tx.kind,
-            ...(tx.lotKey ? { lotKey: tx.lotKey } : {}),
-          },
-        ],
-  );
-}
-
-/** Settled sales at a loss; the check decides which fall in the window and which are taxable. */
-function realisedLossesOf(inputs: PlanningInputs): RealisedLoss[] {
-  return inputs.book.transactions.flatMap((tx): RealisedLoss[] =>
-    tx.kind === "sell" && tx.status === "settled" && tx.realizedGainLoss?.isNegative()
-      ? [
-          {
-            txId: tx.id,
-            accountId: tx.accountId,
-            symbol: symbolOf(inputs, tx.securityId),
-            date: tx.tradeDate,
-            loss: tx.realizedGainLoss.negated(),
-          },
-        ]
-      : [],
-  );
 }

@@ -18,6 +18,7 @@ import {
   type HarvestCandidate,
   unreconciledPositions,
 } from "./find-harvestable-lots.ts";
+import { knownAcquisitions } from "./household-wash-inputs.ts";
 import { pairHarvests } from "./pair-harvests.ts";
 import { placeBuys } from "./place-buys.ts";
 import {
@@ -252,22 +253,9 @@ export function sellContextOf(
 
 function groupAcquisitions(book: HouseholdBook, families: Families): Map<string, KnownAcquisition[]> {
   const byFamily = new Map<string, KnownAcquisition[]>();
-  for (const tx of book.transactions) {
-    if (tx.kind === "sell") continue;
-    const symbol = symbolOf(book, tx.securityId);
-    const family = families.familyOf(symbol);
-    const list = byFamily.get(family) ?? [];
-    list.push({
-      txId: tx.id,
-      accountId: tx.accountId,
-      symbol,
-      date: tx.tradeDate,
-      status: tx.status,
-      quantity: tx.quantity,
-      kind: tx.kind,
-      ...(tx.lotKey ? { lotKey: tx.lotKey } : {}),
-    });
-    byFamily.set(family, list);
+  for (const acquisition of knownAcquisitions(book)) {
+    const family = families.familyOf(acquisition.symbol);
+    byFamily.set(family, [...(byFamily.get(family) ?? []), acquisition]);
   }
   return byFamily;
 }

@@ -7,7 +7,8 @@ import type { HouseholdBook, PlanningLot } from "../../domain/household-book.ts"
 import { addDays, type IsoDate, maxIsoDate } from "../../domain/iso-date.ts";
 import { type Term, termOf } from "../holding-period.ts";
 import type { Families } from "../substantially-identical.ts";
-import { checkWashSales, type KnownAcquisition, type WashConflict } from "../wash-sale-check.ts";
+import { checkWashSales, type WashConflict } from "../wash-sale-check.ts";
+import { knownAcquisitions } from "./household-wash-inputs.ts";
 
 export interface HarvestSettings {
   /** Smallest loss worth harvesting, in dollars. */
@@ -83,18 +84,7 @@ export function findHarvestableLots(
   const symbolOf = (securityId: string) => book.securities.get(securityId)?.symbol ?? securityId;
   const accountName = new Map(book.accounts.map((account) => [account.id, account.name]));
   const taxable = new Set(book.accounts.filter((account) => account.taxable).map((account) => account.id));
-  const acquisitions: KnownAcquisition[] = book.transactions
-    .filter((tx) => tx.kind !== "sell")
-    .map((tx) => ({
-      txId: tx.id,
-      accountId: tx.accountId,
-      symbol: symbolOf(tx.securityId),
-      date: tx.tradeDate,
-      status: tx.status,
-      quantity: tx.quantity,
-      kind: tx.kind === "dividend-reinvest" ? "dividend-reinvest" : "buy",
-      ...(tx.lotKey ? { lotKey: tx.lotKey } : {}),
-    }));
+  const acquisitions = knownAcquisitions(book);
   const checkAccounts = new Map(
     book.accounts.map((account) => [account.id, { id: account.id, taxable: account.taxable }]),
   );
