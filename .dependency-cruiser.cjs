@@ -66,6 +66,13 @@ module.exports = {
       to: { path: ["^src/(slack|cli)/", "^src/main\\.ts$"] },
     },
     {
+      name: "front-ends-take-ports",
+      comment: "src/slack and src/agent get stores through ports; only the composition root and the CLI wire src/db.",
+      severity: "error",
+      from: { path: ["^src/slack/", "^src/agent/", "^src/approval/", "^src/execution/", "^src/custodians/", "^src/market/"] },
+      to: { path: ["^src/db/"] },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: {},

@@ -21,6 +21,7 @@ import {
 } from "./commands/models.ts";
 import { planCommand } from "./commands/plan.ts";
 import { seedCommand } from "./commands/seed.ts";
+import { serveCommand } from "./commands/serve.ts";
 import { startCommand } from "./commands/start.ts";
 import {
   usersAddCommand,
@@ -31,6 +32,7 @@ import {
 
 export const COMMANDS: readonly Command[] = [
   startCommand,
+  serveCommand,
   householdsCommand,
   askCommand,
   chatCommand,

@@ -59,7 +59,9 @@ describe(`bin/lotwise.js on ${BACKEND}`, () => {
       expect(run.stdout).toContain(
         "Brooks Household: no model assigned, no plan (lotwise models assign brooks <model>)",
       );
-      expect(run.stdout).toContain("Coming next");
+      // Then the assistant: with no Slack token and no terminal, one scripted request, no decision.
+      expect(run.stdout).toContain("> rebalance the Chen household");
+      expect(run.stdout).toContain("Approval needs an approver");
     } finally {
       rmSync(freshHome, { recursive: true, force: true });
     }

@@ -8,6 +8,7 @@ import { marketDate } from "../market-date.ts";
 import { syncDemoFeed } from "../sync-demo-feed.ts";
 import { withStore } from "../with-store.ts";
 import { listHouseholds, renderHouseholds } from "./households.ts";
+import { DEFAULT_APPROVER, DEFAULT_REQUESTER, serveMode, serveWith } from "./serve.ts";
 
 /** One line for a household's plan, or why there is none. */
 function summarisePlan(result: Awaited<ReturnType<typeof planHousehold>>, householdId: string): string {
@@ -46,11 +47,15 @@ export const startCommand: Command = {
   details:
     "Opens the database (embedded PGlite under LOTWISE_HOME unless DATABASE_URL is set), applies\n" +
     "migrations, loads the demo book into an empty embedded database, shows the book, and drafts a\n" +
-    "plan for every household (nothing is sent).",
+    "plan for every household (nothing is sent). Then runs the assistant as `lotwise serve` does: in\n" +
+    "Slack when its tokens are set; otherwise in this terminal, or, with no terminal attached, one\n" +
+    "scripted request without a decision.",
   options: { json: { type: "boolean", default: false } },
   optionHelp: { json: "print the households as JSON (as `lotwise households --json`)" },
   run(context, { values }) {
     const { io, services } = context;
+    // A half-configured Slack app is reported before anything else.
+    if (!values.json) serveMode(services.config.slack);
     return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
       const { households, seeded } = await ensureDemoBook(opened, services.clock.now(), progress);
       const prices = await opened.store.latestPrices();
@@ -91,12 +96,18 @@ export const startCommand: Command = {
           "",
           "Available now: lotwise plan <household>, lotwise households [<household>], lotwise models,",
           "lotwise ledger --in <history.json>, lotwise seed --demo, lotwise db migrate (each with --help).",
-          "Coming next: the assistant and the Slack app with button approval; `npm start` will then run the",
-          "assistant (in this terminal when no Slack token is set).",
+          "The assistant runs next: in Slack when SLACK_BOT_TOKEN with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET",
+          "is set (slack/README.md), otherwise in this terminal (as `lotwise serve`).",
+          "",
           "",
         ].join("\n"),
       );
-      return 0;
+      return serveWith(context, opened, progress, {
+        forceLocal: false,
+        interactive: false,
+        requester: DEFAULT_REQUESTER,
+        approver: DEFAULT_APPROVER,
+      });
     });
   },
 };

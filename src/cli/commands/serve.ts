@@ -1,0 +1,275 @@
+// `lotwise serve`: the assistant in Slack, Socket Mode with SLACK_APP_TOKEN, HTTP on PORT
+// (/slack/events) with SLACK_SIGNING_SECRET, both with SLACK_BOT_TOKEN for the Web API (SLACK_API_URL
+// overrides its base URL); with no Slack tokens, the same flow in this terminal. Approve clicks
+// go through the approval service; approved orders drain to the custodians (the paper custodian by
+// default) and their progress is posted back to the thread.
+//
+// Bolt, Prisma, the approval service and the execution worker are loaded when serving starts, so the
+// other commands (which import this one through the command table) do not pay for them.
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+import type { Config } from "../../config.ts";
+import type { OpenedStore } from "../../main.ts";
+import type { HouseholdLabel, OrderUpdate, SlackDeps } from "../../slack/slack-deps.ts";
+import { EVENTS_PATH } from "../../slack/slack-endpoints.ts";
+import { CliError, type Command, type CommandContext } from "../command.ts";
+import { ensureDemoBook } from "../ensure-demo-book.ts";
+import type { Progress } from "../progress.ts";
+import { withStore } from "../with-store.ts";
+
+export const DEFAULT_REQUESTER = "U0ADVISOR1";
+export const DEFAULT_APPROVER = "U0APPROVER1";
+/** Drains per approval click before the rest is left to the outbox worker. */
+const DRAINS_PER_APPROVAL = 10;
+
+export type ServeMode =
+  | { kind: "socket"; botToken: string; appToken: string }
+  | { kind: "http"; botToken: string; signingSecret: string; port: number }
+  | { kind: "local" };
+
+/** Socket Mode with an app token, HTTP with a signing secret, the terminal with neither. */
+export function serveMode(slack: Config["slack"], forceLocal = false): ServeMode {
+  if (forceLocal) return { kind: "local" };
+  const { botToken, appToken, signingSecret } = slack;
+  if (!appToken && !signingSecret) {
+    if (botToken) {
+      throw new CliError(
+        "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP): set one (see slack/README.md), or unset SLACK_BOT_TOKEN for the terminal mode.",
+        2,
+      );
+    }
+    return { kind: "local" };
+  }
+  if (!botToken) {
+    throw new CliError(
+      `${appToken ? "SLACK_APP_TOKEN" : "SLACK_SIGNING_SECRET"} is set but SLACK_BOT_TOKEN is not: the app needs its bot token (xoxb-...) for the Web API (see slack/README.md).`,
+      2,
+    );
+  }
+  if (appToken) return { kind: "socket", botToken, appToken };
+  return { kind: "http", botToken, signingSecret: signingSecret as string, port: slack.port };
+}
+
+export interface ServeOptions {
+  forceLocal: boolean;
+  /** Read requests and decisions from stdin even when it is not a terminal. */
+  interactive: boolean;
+  requester: string;
+  approver: string;
+}
+
+const serveOptions = {
+  local: { type: "boolean", default: false },
+  interactive: { type: "boolean", default: false },
+  as: { type: "string" },
+  requester: { type: "string" },
+} as const;
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "Run the assistant in Slack (Socket Mode or HTTP), or in this terminal without Slack tokens",
+  usage: "lotwise serve [--local] [--interactive] [--as <slack user>] [--requester <slack user>]",
+  details: [
+    "SLACK_BOT_TOKEN with SLACK_APP_TOKEN: Socket Mode (no public URL needed).",
+    `SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET: HTTP on PORT (default 3000), path ${EVENTS_PATH}.`,
+    "Neither: the same flow in this terminal: a request, the answer and the plan card, then",
+    "approve / reject <reason> / skip as a demo user. Without a terminal, one scripted request",
+    '("rebalance the Chen household") and no decision. Installing the Slack app: slack/README.md.',
+  ].join("\n"),
+  options: serveOptions,
+  optionHelp: {
+    local: "use the terminal mode even when Slack tokens are set",
+    interactive: "terminal mode: read requests and decisions from stdin even when it is not a terminal",
+    as: `terminal mode: the Slack user id decisions are made as (default ${DEFAULT_APPROVER})`,
+    requester: `terminal mode: the Slack user id requests are made as (default ${DEFAULT_REQUESTER})`,
+  },
+  positionals: { min: 0, max: 0 },
+  run(context, { values }) {
+    const options: ServeOptions = {
+      forceLocal: Boolean(values.local),
+      interactive: Boolean(values.interactive),
+      requester: (values.requester as string | undefined) ?? DEFAULT_REQUESTER,
+      approver: (values.as as string | undefined) ?? DEFAULT_APPROVER,
+    };
+    // Misconfiguration is reported before the database is opened.
+    serveMode(context.services.config.slack, options.forceLocal);
+    return withStore(context, { quiet: false }, async (opened, progress) => {
+      await ensureDemoBook(opened, context.services.clock.now(), progress);
+      progress.done();
+      return serveWith(context, opened, progress, options);
+    });
+  },
+};
+
+/** Serves on an open store until stopped (Slack), or runs the terminal session. */
+export async function serveWith(
+  context: CommandContext,
+  opened: OpenedStore,
+  progress: Progress,
+  options: ServeOptions,
+): Promise<number> {
+  const { io, services } = context;
+  const mode = serveMode(services.config.slack, options.forceLocal);
+  const wiring = await buildSlackDeps(context, opened);
+  if (mode.kind === "local") {
+    const { runLocalSession } = await import("../../slack/local-session.ts");
+    const interactive = options.interactive || Boolean(io.stdinIsTty);
+    const lines = interactive && io.stdin ? createInterface({ input: io.stdin, terminal: false }) : null;
+    try {
+      return await runLocalSession(
+        wiring.deps,
+        {
+          lines: lines ? lines[Symbol.asyncIterator]() : null,
+          interactive: interactive && lines !== null,
+          prompts: Boolean(io.stdinIsTty),
+          write: (text) => io.stdout.write(text),
+          progress: (label) => progress.step(label),
+          progressDone: () => progress.done(),
+        },
+        { threadKey: `local:${randomUUID()}`, requester: options.requester, approver: options.approver },
+      );
+    } finally {
+      lines?.close();
+    }
+  }
+
+  const { createSlackApp } = await import("../../slack/create-slack-app.ts");
+  const slack = createSlackApp(wiring.deps, {
+    botToken: mode.botToken,
+    mode:
+      mode.kind === "socket"
+        ? { kind: "socket", appToken: mode.appToken }
+        : { kind: "http", signingSecret: mode.signingSecret, port: mode.port },
+    apiUrl: services.config.slack.apiUrl,
+  });
+  let started: { port: number | null };
+  try {
+    started = await slack.start();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new CliError(
+      `could not start the Slack app (${mode.kind === "socket" ? "Socket Mode" : `HTTP on port ${mode.port}`}): ${reason}`,
+    );
+  }
+  const worker = wiring.startWorker((update) => slack.notifyOrderUpdate(update));
+  io.stderr.write(
+    mode.kind === "socket"
+      ? "lotwise serve · Slack Socket Mode · connected · Ctrl-C to stop\n"
+      : `lotwise serve · Slack HTTP on port ${started.port}, ${EVENTS_PATH} · Ctrl-C to stop\n`,
+  );
+  services.logger.info({ mode: mode.kind, port: started.port }, "slack app running");
+  const signal = await untilStopped();
+  services.logger.info({ signal }, "stopping");
+  await slack.stop();
+  await worker.stop();
+  return 0;
+}
+
+export interface SlackWiring {
+  deps: SlackDeps;
+  /** Starts the background outbox worker (retries, venues that fill later), posting through `notify`. */
+  startWorker(notify: (update: OrderUpdate) => Promise<void>): { stop(): Promise<void> };
+}
+
+/**
+ * The Slack front end's deps on an open store: the assistant (demo feed refreshed first), the
+ * approval service, and the execution worker on the paper custodian (Schwab's Trading API for
+ * Schwab accounts when configured).
+ */
+export async function buildSlackDeps(context: CommandContext, opened: OpenedStore): Promise<SlackWiring> {
+  const [
+    { decidePlan },
+    { createPrismaFillPrices, createPrismaOrderStore },
+    { drainOutbox, startOutboxWorker },
+    { createPaperVenue },
+    { createSchwabVenue },
+    { createVenueRouter },
+    { createSlackAnswer },
+    { assistantDeps },
+  ] = await Promise.all([
+    import("../../approval/decide-plan.ts"),
+    import("../../db/prisma-order-store.ts"),
+    import("../../execution/drain-outbox.ts"),
+    import("../../execution/paper-venue.ts"),
+    import("../../execution/schwab-venue.ts"),
+    import("../../execution/venue-router.ts"),
+    import("../../slack/create-slack-answer.ts"),
+    import("../assistant-deps.ts"),
+  ]);
+  const { services } = context;
+  const { config, clock, logger } = services;
+  const prisma = opened.database.prisma;
+  const orders = createPrismaOrderStore(prisma);
+  const { traderApiUrl, accessToken } = config.schwab;
+  const venues = createVenueRouter({
+    paper: createPaperVenue({ prices: createPrismaFillPrices(prisma) }),
+    schwab: traderApiUrl && accessToken ? createSchwabVenue({ baseUrl: traderApiUrl, accessToken }) : null,
+  });
+  const execution = { orders, venues, audit: opened.audit, clock };
+
+  const answer = createSlackAnswer(async () => {
+    const now = clock.now();
+    await opened.store.refreshDemoFeed(now);
+    return assistantDeps(context, opened, now);
+  });
+
+  const deps: SlackDeps = {
+    answer,
+    decide: (request) =>
+      decidePlan(
+        {
+          store: opened.store,
+          plans: opened.plans,
+          approvals: opened.approvals,
+          users: opened.users,
+          audit: opened.audit,
+          fourEyes: config.approval.fourEyes,
+        },
+        request,
+      ),
+    async executeApproved(planId, notify) {
+      const forward = (update: OrderUpdate) => notify(update);
+      for (let drain = 0; drain < DRAINS_PER_APPROVAL; drain++) {
+        const updates = await drainOutbox({ ...execution, notify: forward });
+        const waiting = (await orders.planOrders(planId)).some(
+          (o) => o.status === "queued" || o.status === "submitting",
+        );
+        if (updates.length === 0 || !waiting) return;
+      }
+    },
+    plans: opened.plans,
+    conversations: opened.conversations,
+    audit: opened.audit,
+    households: async (householdId): Promise<HouseholdLabel | null> => {
+      const household = (await opened.store.listHouseholds()).find((h) => h.id === householdId);
+      if (!household) return null;
+      const custodians: Record<string, string> = {};
+      for (const account of household.accounts) custodians[account.id] = account.custodianName;
+      return { name: household.name, custodians };
+    },
+    clock,
+    logger,
+  };
+  return {
+    deps,
+    startWorker: (notify) =>
+      startOutboxWorker(
+        { ...execution, notify },
+        { onError: (error) => logger.error({ err: error }, "outbox worker drain failed") },
+      ),
+  };
+}
+
+function untilStopped(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => () => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      resolve(signal);
+    };
+    const onInt = stop("SIGINT");
+    const onTerm = stop("SIGTERM");
+    process.once("SIGINT", onInt);
+    process.once("SIGTERM", onTerm);
+  });
+}

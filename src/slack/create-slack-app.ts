@@ -1,0 +1,154 @@
+// The Bolt app: HTTP (signed requests on /slack/events; events, commands and interactivity share
+// the one URL) or Socket Mode, listeners for every surface, and the order-update hook for the
+// outbox worker. Every listener acknowledges at once and does its work in the background, so Slack
+// gets its answer within 3 s whatever the model and the custodians take.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { App, HTTPReceiver, SocketModeReceiver, type webApi } from "@slack/bolt";
+import { createBackground } from "./background.ts";
+import { boltLogger } from "./bolt-logger.ts";
+import { createCardRegistry } from "./card-registry.ts";
+import { assistantSurface } from "./listeners/assistant.ts";
+import { listenToDirectMessages } from "./listeners/direct-messages.ts";
+import { listenToMentions } from "./listeners/mentions.ts";
+import { listenToPlanActions } from "./listeners/plan-actions.ts";
+import { listenToSlashCommand } from "./listeners/slash-command.ts";
+import { createOrderUpdates } from "./order-updates.ts";
+import type { OrderUpdate, SlackDeps } from "./slack-deps.ts";
+import { EVENTS_PATH, HEALTH_PATH } from "./slack-endpoints.ts";
+import type { SlackRuntime } from "./slack-runtime.ts";
+
+export { EVENTS_PATH } from "./slack-endpoints.ts";
+
+export type SlackMode =
+  | {
+      kind: "http";
+      signingSecret: string;
+      /** 0: any free port (tests). */
+      port: number;
+      /** false (default): the HTTP 200 goes out at ack(); true holds it until the listener returns. */
+      processBeforeResponse?: boolean;
+    }
+  | { kind: "socket"; appToken: string };
+
+export interface SlackAppOptions {
+  botToken: string;
+  mode: SlackMode;
+  /** The Web API base URL (SLACK_API_URL), ending in /api/; Slack's own when null. */
+  apiUrl?: string | null;
+  /** Web API retries per call (default 3, over about a minute). */
+  retries?: number;
+}
+
+export interface SlackApp {
+  app: App;
+  /** Starts receiving; the HTTP port when serving HTTP. */
+  start(): Promise<{ port: number | null }>;
+  /** Stops receiving and waits for the work in flight. */
+  stop(): Promise<void>;
+  /** Resolves when no background work is running. */
+  idle(): Promise<void>;
+  /** Posts an order update to its plan's thread (the outbox worker's `notify`). */
+  notifyOrderUpdate(update: OrderUpdate): Promise<void>;
+}
+
+/** How many recent event ids are remembered to drop Slack's redeliveries. */
+const SEEN_EVENTS = 2000;
+
+export function createSlackApp(deps: SlackDeps, options: SlackAppOptions): SlackApp {
+  const logger = boltLogger(deps.logger);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    retryConfig: { retries: options.retries ?? 3, factor: 2, minTimeout: 1000, maxTimeout: 20_000 },
+  };
+  const { mode } = options;
+  const receiver =
+    mode.kind === "http"
+      ? new HTTPReceiver({
+          signingSecret: mode.signingSecret,
+          endpoints: EVENTS_PATH,
+          port: mode.port,
+          processBeforeResponse: mode.processBeforeResponse ?? false,
+          logger,
+          customRoutes: [
+            {
+              path: HEALTH_PATH,
+              method: "GET",
+              handler: (_req, res) => {
+                res.writeHead(200, { "content-type": "text/plain" });
+                res.end("ok\n");
+              },
+            },
+          ],
+        })
+      : new SocketModeReceiver({
+          appToken: mode.appToken,
+          logger,
+          // apps.connections.open honours SLACK_API_URL too.
+          installerOptions: { clientOptions },
+        });
+  const app = new App({
+    token: options.botToken,
+    receiver,
+    logger,
+    clientOptions,
+    deferInitialization: true,
+    ...(mode.kind === "socket" ? { socketMode: true, appToken: mode.appToken } : {}),
+  });
+
+  const background = createBackground(deps.logger);
+  const registry = createCardRegistry(deps.audit);
+  const orders = createOrderUpdates({ client: app.client, registry, plans: deps.plans, logger: deps.logger });
+  const rt: SlackRuntime = { deps, client: app.client, registry, orders, background };
+
+  app.use(dropRedeliveries());
+  app.assistant(assistantSurface(rt));
+  listenToMentions(app, rt);
+  listenToDirectMessages(app, rt);
+  listenToSlashCommand(app, rt);
+  listenToPlanActions(app, rt);
+  app.error(async (error) => {
+    deps.logger.error({ err: error }, "slack listener failed");
+  });
+
+  return {
+    app,
+    async start() {
+      // auth.test: a wrong or revoked bot token fails here, not on the first event (nor as an
+      // unhandled rejection from the constructor, hence deferInitialization).
+      await app.init();
+      if (mode.kind === "socket") {
+        await app.start();
+        return { port: null };
+      }
+      const server = (await app.start(mode.port)) as Server;
+      return { port: (server.address() as AddressInfo).port };
+    },
+    async stop() {
+      await app.stop();
+      await background.idle();
+    },
+    idle: () => background.idle(),
+    notifyOrderUpdate: (update) => orders.notify(update),
+  };
+}
+
+/**
+ * Slack redelivers an event it thinks was not acknowledged (and a replayed request inside the 5-minute
+ * signature window looks the same): each event id is answered once.
+ */
+function dropRedeliveries() {
+  const seen = new Set<string>();
+  return async ({ body, next }: { body: unknown; next: () => Promise<void> }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === "string") {
+      if (seen.has(eventId)) return;
+      seen.add(eventId);
+      if (seen.size > SEEN_EVENTS) {
+        const oldest = seen.values().next().value;
+        if (oldest !== undefined) seen.delete(oldest);
+      }
+    }
+    await next();
+  };
+}

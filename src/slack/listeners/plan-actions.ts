@@ -1,0 +1,84 @@
+// The card's buttons. Approve (Slack has already shown its confirmation dialog) is acknowledged at
+// once and decided after; Reject opens the reason dialog, whose submission decides. The Slack user
+// id of the signed payload is the identity; the approval service does the authorisation.
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import { decideInThread } from "../decide-in-thread.ts";
+import {
+  APPROVE_ACTION,
+  type CardRef,
+  type PlanRef,
+  parseCardRef,
+  parsePlanRef,
+  REASON_BLOCK,
+  REASON_INPUT,
+  REJECT_ACTION,
+  REJECT_VIEW,
+} from "../plan-button-value.ts";
+import { rejectModal } from "../reject-modal.ts";
+import type { SlackRuntime } from "../slack-runtime.ts";
+
+/** The card a click came from: the button's plan reference and the message it sits on. */
+export function cardOf(body: BlockAction, ref: PlanRef): CardRef | null {
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  const messageTs = body.message?.ts ?? body.container?.message_ts;
+  if (!channel || !messageTs) return null;
+  const threadTs = (body.message?.thread_ts as string | undefined) ?? body.container?.thread_ts ?? messageTs;
+  return { ...ref, teamId: body.team?.id ?? "", channel, messageTs, threadTs };
+}
+
+export function listenToPlanActions(app: App, rt: SlackRuntime): void {
+  const invalid = (body: BlockAction) => {
+    const channel = body.channel?.id;
+    if (!channel) return;
+    rt.background.run("invalid click", () =>
+      rt.client.chat.postEphemeral({
+        channel,
+        user: body.user.id,
+        text: ":no_entry: This button does not carry a valid plan. Nothing was changed.",
+      }),
+    );
+  };
+
+  app.action<BlockAction<ButtonAction>>(APPROVE_ACTION, async ({ ack, body, action }) => {
+    await ack();
+    const ref = parsePlanRef(action.value);
+    const card = ref ? cardOf(body, ref) : null;
+    if (!card) return invalid(body);
+    rt.background.run("approve click", () =>
+      decideInThread(rt, { card, userId: body.user.id, decision: "approve" }),
+    );
+  });
+
+  app.action<BlockAction<ButtonAction>>(REJECT_ACTION, async ({ ack, body, action }) => {
+    await ack();
+    const ref = parsePlanRef(action.value);
+    const card = ref ? cardOf(body, ref) : null;
+    if (!card) return invalid(body);
+    // trigger_id is valid for 3 s: open the dialog now, not in the background.
+    try {
+      await rt.client.views.open({ trigger_id: body.trigger_id, view: rejectModal(card) });
+    } catch (error) {
+      rt.deps.logger.warn({ err: error, planId: card.planId }, "could not open the reject dialog");
+    }
+  });
+
+  app.view(REJECT_VIEW, async ({ ack, body, view }) => {
+    const card = parseCardRef(view.private_metadata);
+    const reason = (view.state.values[REASON_BLOCK]?.[REASON_INPUT]?.value ?? "").trim();
+    if (card && reason === "") {
+      await ack({
+        response_action: "errors",
+        errors: { [REASON_BLOCK]: "Give a reason for rejecting the plan." },
+      });
+      return;
+    }
+    await ack();
+    if (!card) {
+      rt.deps.logger.warn({ user: body.user.id }, "reject dialog without a valid card reference");
+      return;
+    }
+    rt.background.run("reject submission", () =>
+      decideInThread(rt, { card, userId: body.user.id, decision: "reject", reason }),
+    );
+  });
+}

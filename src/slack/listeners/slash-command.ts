@@ -1,0 +1,65 @@
+// /lotwise: `help` answers at once (only to the caller); `plan <household>` and any other request
+// are acknowledged at once, then posted as a new thread in the channel and answered there.
+import type { App } from "@slack/bolt";
+import { answerInThread } from "../answer-in-thread.ts";
+import { HELP_TEXT } from "../request-text.ts";
+import { escapeMrkdwn } from "../slack-limits.ts";
+import type { SlackRuntime } from "../slack-runtime.ts";
+import { messageProgress } from "../thread-progress.ts";
+
+export const SLASH_COMMAND = "/lotwise";
+
+export type ParsedCommand = { kind: "help"; note: string | null } | { kind: "ask"; text: string };
+
+export function parseCommand(text: string): ParsedCommand {
+  const trimmed = text.replace(/\s+/g, " ").trim();
+  if (trimmed === "" || /^(help|\?)$/i.test(trimmed)) return { kind: "help", note: null };
+  const plan = /^plan(?:\s+(.*))?$/i.exec(trimmed);
+  if (plan) {
+    const household = (plan[1] ?? "").replace(/\s+household$/i, "").trim();
+    if (household === "") return { kind: "help", note: "Name the household: `/lotwise plan <household>`." };
+    return { kind: "ask", text: `Draft a rebalance plan for the ${household} household` };
+  }
+  return { kind: "ask", text: trimmed };
+}
+
+export function listenToSlashCommand(app: App, rt: SlackRuntime): void {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, context }) => {
+    const parsed = parseCommand(command.text);
+    if (parsed.kind === "help") {
+      await ack({ response_type: "ephemeral", text: [parsed.note, HELP_TEXT].filter(Boolean).join("\n\n") });
+      return;
+    }
+    await ack();
+    const asked = `<@${command.user_id}> asked: \`${SLASH_COMMAND} ${escapeMrkdwn(command.text.trim())}\``;
+    rt.background.run("slash command", async () => {
+      let rootTs: string | undefined;
+      try {
+        rootTs = (await rt.client.chat.postMessage({ channel: command.channel_id, text: asked })).ts;
+      } catch (error) {
+        rt.deps.logger.info(
+          { err: error, channel: command.channel_id },
+          "cannot post in the command's channel",
+        );
+        await respond({
+          response_type: "ephemeral",
+          text: "I can't post in this conversation. Invite me (`/invite @lotwise`) or message me directly.",
+        });
+        return;
+      }
+      if (!rootTs) return;
+      const thread = {
+        teamId: command.team_id || context.teamId || "",
+        channel: command.channel_id,
+        threadTs: rootTs,
+      };
+      await answerInThread(rt, {
+        surface: "command",
+        thread,
+        userId: command.user_id,
+        text: parsed.text,
+        progress: messageProgress(rt.client, thread, rt.deps.logger),
+      });
+    });
+  });
+}

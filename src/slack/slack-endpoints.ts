@@ -1,0 +1,4 @@
+// Where Slack reaches lotwise in HTTP mode: events, slash commands and interactivity share one path
+// (the manifests' request URLs), with a health check beside it.
+export const EVENTS_PATH = "/slack/events";
+export const HEALTH_PATH = "/healthz";
