@@ -9,6 +9,7 @@ export const HELP_TEXT = [
   "• Mention me in a channel: `@lotwise rebalance the Chen household`",
   "• Message me directly, or open the assistant panel; follow-ups in the same thread keep the context.",
   "• `/lotwise plan <household>`: draft a plan for a household",
+  "• `/lotwise audit <plan id>`: compliance only: the plan's transcript and replay verdict",
   "• `/lotwise <request>`: ask anything else (answered in a new thread)",
   "• `/lotwise help`: this message",
 ].join("\n");

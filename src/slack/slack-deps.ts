@@ -51,6 +51,11 @@ export interface SlackDeps {
   audit: AuditLog;
   /** The household's name and each account's custodian, for the card (null: unknown household). */
   households?: (householdId: string) => Promise<HouseholdLabel | null>;
+  /** `/lotwise audit <plan id>`: the compliance report (refused for anyone without the role). */
+  auditPlan?: (
+    planId: string,
+    slackUserId: string,
+  ) => Promise<{ ok: true; text: string } | { ok: false; message: string }>;
   clock: Clock;
   logger: Logger;
 }

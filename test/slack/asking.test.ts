@@ -9,6 +9,7 @@ import {
   ADVISOR,
   blocksOf,
   CHANNEL,
+  COMPLIANCE,
   must,
   openSlackHarness,
   postedCards,
@@ -103,6 +104,28 @@ describe(`asking in Slack (${BACKEND})`, () => {
     const cards = postedCards(h.slack);
     expect(cards).toHaveLength(1);
     expect(cards[0]?.threadTs).toBe(root?.response?.ts);
+  });
+
+  it("compliance-audits-a-plan-by-slash-command; an advisor is refused", async () => {
+    await h.sender.event(
+      mentionEvent({ user: ADVISOR, channel: CHANNEL, text: "rebalance the Chen household" }),
+    );
+    await h.app.idle();
+    const plan = await h.db.prisma.plan.findFirstOrThrow({ where: { householdId: "hh-chen" } });
+    const audit = await h.sender.command(
+      slashCommand({ user: COMPLIANCE, channel: CHANNEL, text: `audit ${plan.id}` }),
+    );
+    expect(audit.status).toBe(200);
+    await h.app.idle();
+    const report = h.slack.callsTo("chat.postEphemeral").at(-1);
+    expect(report?.args.user).toBe(COMPLIANCE);
+    expect(String(report?.args.text)).toContain("Plan: *identical*");
+    expect(String(report?.args.text)).toMatch(/tool calls give the same output; reproduced/);
+    await h.sender.command(slashCommand({ user: ADVISOR, channel: CHANNEL, text: `audit ${plan.id}` }));
+    await h.app.idle();
+    const refused = h.slack.callsTo("chat.postEphemeral").at(-1);
+    expect(refused?.args.user).toBe(ADVISOR);
+    expect(String(refused?.args.text)).toBe("Only users with the compliance role can audit plans.");
   });
 
   it("dm-in-a-thread-keeps-context", async () => {

@@ -240,6 +240,17 @@ export async function buildSlackDeps(context: CommandContext, opened: OpenedStor
     plans: opened.plans,
     conversations: opened.conversations,
     audit: opened.audit,
+    auditPlan: async (planId, slackUserId) => {
+      const [{ complianceReport }, { TOOLS }] = await Promise.all([
+        import("../../audit/compliance-report.ts"),
+        import("../../../tools/index.ts"),
+      ]);
+      return complianceReport(
+        { audit: opened.audit, store: opened.store, plans: opened.plans, users: opened.users, tools: TOOLS },
+        planId,
+        slackUserId,
+      );
+    },
     households: async (householdId): Promise<HouseholdLabel | null> => {
       const household = (await opened.store.listHouseholds()).find((h) => h.id === householdId);
       if (!household) return null;

@@ -9,11 +9,19 @@ import { messageProgress } from "../thread-progress.ts";
 
 export const SLASH_COMMAND = "/lotwise";
 
-export type ParsedCommand = { kind: "help"; note: string | null } | { kind: "ask"; text: string };
+export type ParsedCommand =
+  | { kind: "help"; note: string | null }
+  | { kind: "ask"; text: string }
+  | { kind: "audit"; planId: string };
 
 export function parseCommand(text: string): ParsedCommand {
   const trimmed = text.replace(/\s+/g, " ").trim();
   if (trimmed === "" || /^(help|\?)$/i.test(trimmed)) return { kind: "help", note: null };
+  const audit = /^audit(?:\s+(\S+))?$/i.exec(trimmed);
+  if (audit) {
+    if (!audit[1]) return { kind: "help", note: "Name the plan: `/lotwise audit <plan id>`." };
+    return { kind: "audit", planId: audit[1] };
+  }
   const plan = /^plan(?:\s+(.*))?$/i.exec(trimmed);
   if (plan) {
     const household = (plan[1] ?? "").replace(/\s+household$/i, "").trim();
@@ -28,6 +36,21 @@ export function listenToSlashCommand(app: App, rt: SlackRuntime): void {
     const parsed = parseCommand(command.text);
     if (parsed.kind === "help") {
       await ack({ response_type: "ephemeral", text: [parsed.note, HELP_TEXT].filter(Boolean).join("\n\n") });
+      return;
+    }
+    if (parsed.kind === "audit") {
+      await ack({ response_type: "ephemeral", text: `Auditing ${escapeMrkdwn(parsed.planId)}…` });
+      rt.background.run("audit command", async () => {
+        const report = rt.deps.auditPlan
+          ? await rt.deps.auditPlan(parsed.planId, command.user_id)
+          : { ok: false as const, message: "Auditing is not available here." };
+        // Only the caller sees it: a transcript is for compliance's eyes.
+        await rt.client.chat.postEphemeral({
+          channel: command.channel_id,
+          user: command.user_id,
+          text: report.ok ? report.text : report.message,
+        });
+      });
       return;
     }
     await ack();
