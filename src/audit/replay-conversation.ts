@@ -71,7 +71,7 @@ export async function replayConversation(deps: ReplayDeps, stream: string): Prom
         call.seq,
         payload,
         recorded,
-        (result?.payload as { pins?: PlanningPins[] }).pins ?? [],
+        (result?.payload as { pins?: PlanningPins[] } | undefined)?.pins ?? [],
       ),
     );
   }
