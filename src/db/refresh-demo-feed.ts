@@ -53,11 +53,12 @@ export async function refreshDemoFeed(prisma: PrismaClient, now: Date): Promise<
       });
       snapshots += 1;
     }
-    const quotes = await tx.price.findMany({
-      where: { source: "demo-feed", kind: "QUOTE" },
-      orderBy: [{ securityId: "asc" }, { asOf: "desc" }],
+    // Only securities whose latest price is still the feed's: an imported or real quote wins.
+    const latest = await tx.price.findMany({
+      orderBy: [{ securityId: "asc" }, { asOf: "desc" }, { createdAt: "desc" }],
       distinct: ["securityId"],
     });
+    const quotes = latest.filter((q) => q.source === "demo-feed" && q.kind === "QUOTE");
     const stale = quotes.filter((q) => now.getTime() - q.asOf.getTime() >= MIN_INTERVAL_MS);
     await tx.price.createMany({
       data: stale.map((q) => ({
