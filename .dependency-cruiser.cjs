@@ -67,9 +67,19 @@ module.exports = {
     },
     {
       name: "front-ends-take-ports",
-      comment: "src/slack and src/agent get stores through ports; only the composition root and the CLI wire src/db.",
+      comment:
+        "src/slack and src/agent get stores through ports; only the composition root and the CLI wire src/db.",
       severity: "error",
-      from: { path: ["^src/slack/", "^src/agent/", "^src/approval/", "^src/execution/", "^src/custodians/", "^src/market/"] },
+      from: {
+        path: [
+          "^src/slack/",
+          "^src/agent/",
+          "^src/approval/",
+          "^src/execution/",
+          "^src/custodians/",
+          "^src/market/",
+        ],
+      },
       to: { path: ["^src/db/"] },
     },
     {

@@ -10,7 +10,6 @@ import { knownAcquisitions, realisedLosses } from "../src/engine/planning/househ
 import type { Families } from "../src/engine/substantially-identical.ts";
 import {
   checkWashSales,
-  type KnownAcquisition,
   type ProposedTrade,
   type RealisedLoss,
   type WashConflict,
