@@ -1,5 +1,5 @@
 // npm run bench: the figures in the README's benchmark section. Not tests: nothing asserts a time.
-// BENCH_ONLY=ledger, planning or sells runs one part.
+// BENCH_ONLY=ledger, planning, sells or import runs one part.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseHistory } from "../src/cli/ledger/parse-history.ts";
 import { runLedger } from "../src/engine/tax-lots/run-ledger.ts";
 import { generateHistory } from "./generate-history.ts";
+import { benchImport } from "./import.ts";
 import { benchPlanning } from "./planning.ts";
 import { benchSellSelection } from "./sell-selection.ts";
 
@@ -61,7 +62,7 @@ function benchLedger(): void {
   }
 }
 
-const PARTS = ["ledger", "planning", "sells"] as const;
+const PARTS = ["ledger", "planning", "sells", "import"] as const;
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
   throw new Error(`BENCH_ONLY must be one of ${PARTS.join(", ")}, not ${JSON.stringify(only)}`);
@@ -69,3 +70,4 @@ if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
 if (only === undefined || only === "ledger") benchLedger();
 if (only === undefined || only === "planning") benchPlanning();
 if (only === undefined || only === "sells") await benchSellSelection();
+if (only === undefined || only === "import") await benchImport();

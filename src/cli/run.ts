@@ -12,6 +12,7 @@ import { askCommand, chatCommand } from "./commands/ask.ts";
 import { auditExportCommand, auditReplayCommand, auditVerifyCommand } from "./commands/audit.ts";
 import { dbMigrateCommand } from "./commands/db-migrate.ts";
 import { householdsCommand } from "./commands/households.ts";
+import { importCommand } from "./commands/import.ts";
 import { ledgerCommand } from "./commands/ledger.ts";
 import {
   modelsAssignCommand,
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   startCommand,
   serveCommand,
   householdsCommand,
+  importCommand,
   askCommand,
   chatCommand,
   planCommand,

@@ -20,6 +20,8 @@ export interface StatementPosition {
   marketValue: string | null;
   /** Total cost basis of the position, when the source gives one. */
   costBasis: string | null;
+  /** 1-based line (or record) in the file, for messages. */
+  line?: number;
 }
 
 export interface StatementLot {
@@ -31,6 +33,8 @@ export interface StatementLot {
   quantity: string;
   /** Total basis; null when the custodian has none. */
   costBasis: string | null;
+  /** 1-based line (or record) in the file, for messages. */
+  line?: number;
 }
 
 export type StatementTransactionType =
@@ -60,6 +64,10 @@ export interface StatementTransaction {
   /** Signed cash effect on the account. */
   amount: string | null;
   fees: string | null;
+  /** Sells: the realised gain (+) or loss (-) the custodian reports (realised gain/loss files). */
+  realizedGainLoss?: string | null;
+  /** 1-based line (or record) in the file, for messages. */
+  line?: number;
 }
 
 export interface StatementAccount {
@@ -71,6 +79,12 @@ export interface StatementAccount {
   positions: StatementPosition[];
   lots: StatementLot[];
   transactions: StatementTransaction[];
+  /**
+   * True when the file covers only the securities it lists (a per-symbol lot-details file): the
+   * account's other positions and lots are carried forward. Otherwise positions are the account's
+   * whole holdings.
+   */
+  partial?: boolean;
 }
 
 export interface StatementWarning {

@@ -6,6 +6,7 @@ import type { HouseholdOverview, LatestPrice } from "../../ports/book-store.ts";
 import { CliError, type Command } from "../command.ts";
 import { formatInstant, formatMoney, renderTable } from "../format.ts";
 import { withStore } from "../with-store.ts";
+import { importStoreOf } from "./import.ts";
 
 export interface HouseholdListing {
   id: string;
@@ -34,12 +35,15 @@ export interface AccountListing {
   marketValue: string | null;
   dataAsOf: string | null;
   dataSource: string | null;
+  /** Symbols whose lots do not reconcile with the reported position (left out of harvesting). */
+  unreconciled: string[];
 }
 
 /** Values every account at the latest prices (engine arithmetic) and shapes the listing. */
 export function listHouseholds(
   households: readonly HouseholdOverview[],
   prices: ReadonlyMap<string, LatestPrice>,
+  unreconciled: ReadonlyMap<string, readonly string[]> = new Map(),
 ): HouseholdListing[] {
   const priceOf = new Map([...prices].map(([id, latest]) => [id, latest.price]));
   return households.map((household) => {
@@ -62,6 +66,7 @@ export function listHouseholds(
         marketValue: valuation ? formatFixed(valuation.marketValue, 2) : null,
         dataAsOf: account.snapshot?.asOf ?? null,
         dataSource: account.snapshot?.source ?? null,
+        unreconciled: [...(unreconciled.get(account.id) ?? [])],
       };
     });
     const total = sumValuations(valuations);
@@ -107,7 +112,16 @@ export function renderHouseholds(listings: readonly HouseholdListing[]): string 
         align: "right",
       },
       { header: "DATA AS OF", value: (a) => (a.dataAsOf ? formatInstant(a.dataAsOf) : "no data") },
-      { header: "", value: (a) => (a.tradeable ? "" : "held away") },
+      {
+        header: "",
+        value: (a) =>
+          [
+            a.tradeable ? "" : "held away",
+            a.unreconciled.length > 0 ? `unreconciled: ${a.unreconciled.join(", ")}` : "",
+          ]
+            .filter(Boolean)
+            .join("; "),
+      },
     ]);
     const warning =
       household.unpricedSecurities.length > 0
@@ -140,8 +154,10 @@ export const householdsCommand: Command = {
         households = [found.value];
       }
       const prices = await opened.store.latestPrices();
+      const accountIds = households.flatMap((household) => household.accounts.map((account) => account.id));
+      const unreconciled = await (await importStoreOf(opened)).unreconciledSymbols(accountIds);
       progress.done();
-      const listings = listHouseholds(households, prices);
+      const listings = listHouseholds(households, prices, unreconciled);
       io.stdout.write(values.json ? `${JSON.stringify(listings, null, 2)}\n` : renderHouseholds(listings));
       return 0;
     });
