@@ -21,9 +21,11 @@ import {
   modelsShowCommand,
 } from "./commands/models.ts";
 import { planCommand } from "./commands/plan.ts";
+import { pricesImportCommand, pricesRefreshCommand } from "./commands/prices.ts";
 import { seedCommand } from "./commands/seed.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { startCommand } from "./commands/start.ts";
+import { syncCommand } from "./commands/sync.ts";
 import {
   usersAddCommand,
   usersGrantCommand,
@@ -36,6 +38,9 @@ export const COMMANDS: readonly Command[] = [
   serveCommand,
   householdsCommand,
   importCommand,
+  syncCommand,
+  pricesImportCommand,
+  pricesRefreshCommand,
   askCommand,
   chatCommand,
   planCommand,
