@@ -69,6 +69,21 @@ export const EnvSchema = z.object({
   LOTWISE_FOUR_EYES: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
   SCHWAB_TRADER_API_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
   SCHWAB_ACCESS_TOKEN: z.preprocess(emptyAsUndefined, z.string().trim().min(1).optional()),
+  SCHWAB_ACCOUNTS_API_URL: z.preprocess(
+    emptyAsUndefined,
+    httpUrl.default("https://api.schwabapi.com/trader/v1"),
+  ),
+  IBKR_FLEX_TOKEN: z.preprocess(emptyAsUndefined, z.string().trim().min(1).optional()),
+  IBKR_FLEX_QUERY_ID: z.preprocess(
+    emptyAsUndefined,
+    z.string().trim().regex(/^\d+$/, "must be the query's number").optional(),
+  ),
+  IBKR_FLEX_URL: z.preprocess(
+    emptyAsUndefined,
+    httpUrl.default("https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService"),
+  ),
+  QUOTES_URL: z.preprocess(emptyAsUndefined, httpUrl.default("https://api.tradier.com/v1")),
+  QUOTES_API_KEY: z.preprocess(emptyAsUndefined, z.string().trim().min(1).optional()),
   LOTWISE_MODEL: z.preprocess(
     emptyAsUndefined,
     z
@@ -101,6 +116,15 @@ export interface Config {
   };
   /** Orders for Schwab go to its Advisor Trading API when both are set; otherwise to the paper custodian. */
   schwab: { traderApiUrl: string | null; accessToken: string | null };
+  /** `lotwise sync`: Schwab's retail Trader API (with the Schwab token) and IBKR's Flex Web Service. */
+  sync: {
+    schwabAccountsUrl: string;
+    ibkrFlexToken: string | null;
+    ibkrFlexQueryId: string | null;
+    ibkrFlexUrl: string;
+  };
+  /** `lotwise prices refresh`: the real-time quotes provider. */
+  quotes: { url: string; apiKey: string | null };
 }
 
 export class ConfigError extends Error {
@@ -148,6 +172,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { isTty: boolean }):
       traderApiUrl: values.SCHWAB_TRADER_API_URL ?? null,
       accessToken: values.SCHWAB_ACCESS_TOKEN ?? null,
     },
+    sync: {
+      schwabAccountsUrl: values.SCHWAB_ACCOUNTS_API_URL,
+      ibkrFlexToken: values.IBKR_FLEX_TOKEN ?? null,
+      ibkrFlexQueryId: values.IBKR_FLEX_QUERY_ID ?? null,
+      ibkrFlexUrl: values.IBKR_FLEX_URL,
+    },
+    quotes: { url: values.QUOTES_URL, apiKey: values.QUOTES_API_KEY ?? null },
   };
 }
 

@@ -51,6 +51,8 @@ describe("loadConfig", () => {
     [{ SLACK_API_URL: "http://127.0.0.1:9/api" }, "SLACK_API_URL"],
     [{ PORT: "70000" }, "PORT"],
     [{ LOTWISE_FOUR_EYES: "yes" }, "LOTWISE_FOUR_EYES"],
+    [{ IBKR_FLEX_QUERY_ID: "my-query" }, "IBKR_FLEX_QUERY_ID"],
+    [{ QUOTES_URL: "ftp://quotes" }, "QUOTES_URL"],
   ])("names the bad variable in %j", (env, name) => {
     expect(() => loadConfig(env, { isTty: false })).toThrow(ConfigError);
     expect(() => loadConfig(env, { isTty: false })).toThrow(

@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaBookStore } from "../../src/db/prisma-book-store.ts";
 import { isoDate } from "../../src/domain/iso-date.ts";
 import { DEFAULT_PLAN_SETTINGS } from "../../src/engine/planning/draft-plan.ts";
@@ -20,7 +20,8 @@ const clock = { now: () => new Date("2026-11-20T20:03:00.000Z") };
 
 describe(`lotwise prices (${BACKEND})`, () => {
   let db: TestDatabase;
-  const run = (argv: string[], at = clock) => runInProcess(argv, { database: db, clock: at });
+  const run = (argv: string[], at = clock, env: NodeJS.ProcessEnv = {}) =>
+    runInProcess(argv, { database: db, clock: at, env });
   const priceCount = (source: string) => db.prisma.price.count({ where: { source } });
 
   beforeAll(async () => {
@@ -28,9 +29,6 @@ describe(`lotwise prices (${BACKEND})`, () => {
     await run(["seed", "--demo", "--as-of", "2026-11-20"]);
   });
   afterAll(() => db.close());
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
 
   it("prices-import-records-an-end-of-day-file: closes at 16:00 New York, unknown securities listed", async () => {
     const result = await run(["prices", "import", join(FIXTURES, "closes-2026-11-19.csv")]);
@@ -178,9 +176,8 @@ describe(`lotwise prices (${BACKEND})`, () => {
     afterAll(() => fake.close());
 
     it("quotes every held security, dated by the provider, stale ones flagged; a second run adds nothing", async () => {
-      vi.stubEnv("QUOTES_URL", fake.url);
-      vi.stubEnv("QUOTES_API_KEY", fake.apiKey);
-      const result = await run(["prices", "refresh", "--json"], { now: () => now });
+      const quotes = { QUOTES_URL: fake.url, QUOTES_API_KEY: fake.apiKey };
+      const result = await run(["prices", "refresh", "--json"], { now: () => now }, quotes);
       expect(result.code).toBe(0);
       const summary = JSON.parse(result.stdout);
       expect(summary).toMatchObject({
@@ -202,7 +199,7 @@ describe(`lotwise prices (${BACKEND})`, () => {
         ["sec-bnd", "72.51", "QUOTE", "2026-11-20T19:10:00.000Z"],
         ["sec-vti", "310.27", "QUOTE", "2026-11-20T20:09:40.000Z"],
       ]);
-      const again = await run(["prices", "refresh"], { now: () => now });
+      const again = await run(["prices", "refresh"], { now: () => now }, quotes);
       expect(again.code).toBe(0);
       expect(again.stdout).toContain("2 quoted, 0 new, 2 already recorded.");
       expect(again.stdout).toContain(
@@ -211,16 +208,16 @@ describe(`lotwise prices (${BACKEND})`, () => {
     });
 
     it("without an API key it says which variables to set", async () => {
-      vi.stubEnv("QUOTES_API_KEY", "");
-      const result = await run(["prices", "refresh"]);
+      const result = await run(["prices", "refresh"], clock, { QUOTES_API_KEY: "" });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain("set QUOTES_API_KEY");
     });
 
     it("a refused key is one clear line", async () => {
-      vi.stubEnv("QUOTES_URL", fake.url);
-      vi.stubEnv("QUOTES_API_KEY", "wrong-key");
-      const result = await run(["prices", "refresh"]);
+      const result = await run(["prices", "refresh"], clock, {
+        QUOTES_URL: fake.url,
+        QUOTES_API_KEY: "wrong-key",
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("the quote provider refused the API key (401)");
     });

@@ -2,7 +2,7 @@
 // into a real database (PGlite by default, PostgreSQL in CI) seeded with the demo book.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runInProcess } from "../support/cli.ts";
 import { type FakeIbkrFlex, startFakeIbkrFlex } from "../support/fake-ibkr-flex.ts";
 import { type FakeSchwabTrader, startFakeSchwabTrader } from "../support/fake-schwab-trader.ts";
@@ -48,14 +48,16 @@ describe(`lotwise sync (${BACKEND})`, () => {
     await ibkr.close();
     await db.close();
   });
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
 
-  const schwabEnv = (token = schwab.token) => {
-    vi.stubEnv("SCHWAB_ACCOUNTS_API_URL", schwab.url);
-    return { SCHWAB_ACCESS_TOKEN: token };
-  };
+  const schwabEnv = (token = schwab.token) => ({
+    SCHWAB_ACCESS_TOKEN: token,
+    SCHWAB_ACCOUNTS_API_URL: schwab.url,
+  });
+  const ibkrEnv = (token = ibkr.token) => ({
+    IBKR_FLEX_URL: ibkr.url,
+    IBKR_FLEX_TOKEN: token,
+    IBKR_FLEX_QUERY_ID: ibkr.queryId,
+  });
 
   it("schwab dry run: fetched over the API, matched to the household's account, nothing written", async () => {
     const before = await db.prisma.accountSnapshot.count({
@@ -108,10 +110,7 @@ describe(`lotwise sync (${BACKEND})`, () => {
   });
 
   it("ibkr sync: requests the Flex query, polls, and imports lots into the matched account", async () => {
-    vi.stubEnv("IBKR_FLEX_URL", ibkr.url);
-    vi.stubEnv("IBKR_FLEX_TOKEN", ibkr.token);
-    vi.stubEnv("IBKR_FLEX_QUERY_ID", ibkr.queryId);
-    const result = await run(["sync", "--custodian", "ibkr", "--household", "chen", "--json"]);
+    const result = await run(["sync", "--custodian", "ibkr", "--household", "chen", "--json"], ibkrEnv());
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
@@ -131,15 +130,11 @@ describe(`lotwise sync (${BACKEND})`, () => {
   }, 20_000);
 
   it("ibkr with a bad token: IBKR's error code, explained; without credentials: which variables", async () => {
-    vi.stubEnv("IBKR_FLEX_URL", ibkr.url);
-    vi.stubEnv("IBKR_FLEX_TOKEN", "bad-token");
-    vi.stubEnv("IBKR_FLEX_QUERY_ID", ibkr.queryId);
-    const bad = await run(["sync", "--custodian", "ibkr"]);
+    const bad = await run(["sync", "--custodian", "ibkr"], ibkrEnv("bad-token"));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("IBKR refused the Flex Web Service token (error 1015: Token is invalid.)");
     expect(bad.stderr).not.toContain("bad-token");
-    vi.stubEnv("IBKR_FLEX_TOKEN", "");
-    const missing = await run(["sync", "--custodian", "ibkr"]);
+    const missing = await run(["sync", "--custodian", "ibkr"], ibkrEnv(""));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("set IBKR_FLEX_TOKEN and IBKR_FLEX_QUERY_ID");
   });

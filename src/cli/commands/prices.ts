@@ -5,11 +5,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { z } from "zod";
+import type { Config } from "../../config.ts";
 import { decodeFileText } from "../../custodians/normalise.ts";
 import type { OpenedStore } from "../../main.ts";
 import { parsePriceCsv } from "../../market/csv-prices.ts";
-import { createHttpQuotes, DEFAULT_QUOTES_URL } from "../../market/http-quotes.ts";
+import { createHttpQuotes } from "../../market/http-quotes.ts";
 import type { PriceStore, PriceWriteOutcome } from "../../ports/price-source.ts";
 import { CliError, type Command, UsageError } from "../command.ts";
 import { formatInstant } from "../format.ts";
@@ -122,29 +122,12 @@ function unknownLines(unknown: PriceWriteOutcome["unknown"]): string[] {
 }
 
 // The quote provider is configured here, from the environment, until config.ts carries it.
-const QuotesEnv = z.object({
-  QUOTES_URL: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z
-      .url({ protocol: /^https?$/, error: "must be an http(s) URL like https://api.tradier.com/v1" })
-      .optional(),
-  ),
-  QUOTES_API_KEY: z.preprocess(
-    (value) => (value === "" ? undefined : value),
-    z.string().trim().min(1).optional(),
-  ),
-});
-
-export function quotesConfig(env: NodeJS.ProcessEnv): { baseUrl: string; apiKey: string } {
-  const parsed = QuotesEnv.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CliError(`${String(issue?.path[0] ?? "QUOTES_URL")}: ${issue?.message ?? "invalid"}`, 2);
-  }
-  if (!parsed.data.QUOTES_API_KEY) {
+/** The quotes provider from the configuration; without a key there is nothing to ask. */
+export function quotesConfig(config: Config): { baseUrl: string; apiKey: string } {
+  if (!config.quotes.apiKey) {
     throw new CliError("set QUOTES_API_KEY (and QUOTES_URL for another provider base) to fetch quotes", 2);
   }
-  return { baseUrl: parsed.data.QUOTES_URL ?? DEFAULT_QUOTES_URL, apiKey: parsed.data.QUOTES_API_KEY };
+  return { baseUrl: config.quotes.url, apiKey: config.quotes.apiKey };
 }
 
 export const pricesRefreshCommand: Command = {
@@ -171,7 +154,7 @@ export const pricesRefreshCommand: Command = {
     }
     const maxAgeSeconds = maxAgeText === undefined ? 300 : Number.parseInt(maxAgeText, 10);
     const provider = createHttpQuotes({
-      ...quotesConfig(process.env),
+      ...quotesConfig(context.services.config),
       now: () => context.services.clock.now(),
       maxAgeSeconds,
     });

@@ -4,13 +4,9 @@
 // Credentials come from the environment: SCHWAB_ACCESS_TOKEN (and SCHWAB_ACCOUNTS_API_URL), or
 // IBKR_FLEX_TOKEN and IBKR_FLEX_QUERY_ID (and IBKR_FLEX_URL).
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import { createImportPlanner } from "../../custodians/import-statement.ts";
 import type { Statement } from "../../custodians/statement.ts";
-import {
-  DEFAULT_IBKR_FLEX_URL,
-  fetchIbkrFlexStatement,
-} from "../../custodians/sync/ibkr-flex-web-service.ts";
+import { fetchIbkrFlexStatement } from "../../custodians/sync/ibkr-flex-web-service.ts";
 import { DEFAULT_SCHWAB_TRADER_URL, syncSchwabTrader } from "../../custodians/sync/schwab-trader.ts";
 import type { Problem, Result } from "../../domain/result.ts";
 import { findHousehold } from "../../engine/find-by-name.ts";
@@ -20,29 +16,8 @@ import { withStore } from "../with-store.ts";
 import { describeRefusal, importStoreOf, renderImportSummary } from "./import.ts";
 
 const DAY_MS = 86_400_000;
-const blank = (value: unknown) => (value === "" ? undefined : value);
-const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
 // Read here, from the environment, until config.ts carries them.
-const SyncEnv = z.object({
-  SCHWAB_ACCOUNTS_API_URL: z.preprocess(blank, httpUrl.optional()),
-  IBKR_FLEX_TOKEN: z.preprocess(blank, z.string().trim().min(1).optional()),
-  IBKR_FLEX_QUERY_ID: z.preprocess(
-    blank,
-    z.string().trim().regex(/^\d+$/, "must be the query's number").optional(),
-  ),
-  IBKR_FLEX_URL: z.preprocess(blank, httpUrl.optional()),
-});
-
-function syncEnv(env: NodeJS.ProcessEnv): z.infer<typeof SyncEnv> {
-  const parsed = SyncEnv.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CliError(`${String(issue?.path[0] ?? "environment")}: ${issue?.message ?? "invalid"}`, 2);
-  }
-  return parsed.data;
-}
-
 export const syncCommand: Command = {
   name: "sync",
   summary: "Fetch a custodian's positions and transactions over its API and import them",
@@ -99,7 +74,7 @@ export const syncCommand: Command = {
     const fetched =
       custodian === "schwab"
         ? await fetchSchwab(context, Number(daysText), accounts)
-        : await fetchIbkr((message) => progress.step(message));
+        : await fetchIbkr(context, (message) => progress.step(message));
     progress.done();
     if (!fetched.ok) throw new CliError(fetched.error.message);
     const statement = fetched.value;
@@ -138,7 +113,6 @@ async function fetchSchwab(
   days: number,
   accounts: string[],
 ): Promise<Result<Statement, Problem>> {
-  const env = syncEnv(process.env);
   const token = context.services.config.schwab.accessToken;
   if (!token) {
     throw new CliError(
@@ -149,7 +123,7 @@ async function fetchSchwab(
   const now = context.services.clock.now();
   return syncSchwabTrader(
     {
-      baseUrl: env.SCHWAB_ACCOUNTS_API_URL ?? DEFAULT_SCHWAB_TRADER_URL,
+      baseUrl: context.services.config.sync.schwabAccountsUrl,
       accessToken: token,
       now: () => context.services.clock.now(),
     },
@@ -161,15 +135,18 @@ async function fetchSchwab(
   );
 }
 
-async function fetchIbkr(step: (message: string) => void): Promise<Result<Statement, Problem>> {
-  const env = syncEnv(process.env);
-  if (!env.IBKR_FLEX_TOKEN || !env.IBKR_FLEX_QUERY_ID) {
+async function fetchIbkr(
+  context: CommandContext,
+  step: (message: string) => void,
+): Promise<Result<Statement, Problem>> {
+  const { ibkrFlexToken, ibkrFlexQueryId, ibkrFlexUrl } = context.services.config.sync;
+  if (!ibkrFlexToken || !ibkrFlexQueryId) {
     throw new CliError("set IBKR_FLEX_TOKEN and IBKR_FLEX_QUERY_ID to sync from IBKR's Flex Web Service", 2);
   }
   return fetchIbkrFlexStatement({
-    baseUrl: env.IBKR_FLEX_URL ?? DEFAULT_IBKR_FLEX_URL,
-    token: env.IBKR_FLEX_TOKEN,
-    queryId: env.IBKR_FLEX_QUERY_ID,
+    baseUrl: ibkrFlexUrl,
+    token: ibkrFlexToken,
+    queryId: ibkrFlexQueryId,
     sleep: (ms) => {
       step(`IBKR is preparing the statement; asking again in ${Math.round(ms / 1000)} s`);
       return new Promise((resolve) => setTimeout(resolve, ms));
