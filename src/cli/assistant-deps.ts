@@ -2,9 +2,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import { TOOLS } from "../../tools/index.ts";
 import type { AnswerDeps } from "../agent/answer-request.ts";
 import { loadPrompt } from "../agent/load-prompt.ts";
+import { marketDate } from "../domain/market-date.ts";
 import type { OpenedStore } from "../main.ts";
 import type { CommandContext } from "./command.ts";
-import { marketDate } from "./market-date.ts";
 
 /** The assistant wired to this store: the real SDK client when a key is set, else the fallback. */
 export async function assistantDeps(

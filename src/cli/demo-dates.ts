@@ -1,5 +1,5 @@
 import type { IsoDate } from "../domain/iso-date.ts";
-import { marketDate } from "./market-date.ts";
+import { marketDate } from "../domain/market-date.ts";
 
 /**
  * The demo book's anchor: a pinned date gives a byte-identical book (stamped 20:00 UTC

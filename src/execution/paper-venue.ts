@@ -2,9 +2,10 @@
 // account's latest snapshot price for the security (its latest quote when the snapshot has none),
 // and the fill becomes the account's next snapshot and its transactions (apply-fill.ts). Limit
 // orders fill only at or better than the limit.
+
+import { marketDate } from "../domain/market-date.ts";
 import type { FillPrices, TradingVenue, VenueFill } from "../ports/trading-venue.ts";
 import { applyFill } from "./apply-fill.ts";
-import { tradeDateOf } from "./trade-date.ts";
 
 export function createPaperVenue(options: { prices: FillPrices }): TradingVenue {
   return {
@@ -29,7 +30,7 @@ export function createPaperVenue(options: { prices: FillPrices }): TradingVenue 
         quantity: order.quantity,
         price: quote.price,
         filledAt: now,
-        tradeDate: tradeDateOf(now),
+        tradeDate: marketDate(now),
       };
       return {
         kind: "filled",

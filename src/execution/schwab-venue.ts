@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { Decimal } from "../domain/decimal.ts";
 import { parseIsoDate } from "../domain/iso-date.ts";
+import { marketDate } from "../domain/market-date.ts";
 import type { TradingVenue, VenueContext, VenueOrder, VenueOutcome } from "../ports/trading-venue.ts";
 import { fillTransactions } from "./apply-fill.ts";
 import {
@@ -19,7 +20,6 @@ import {
   submitOrderRequest,
   toJsonWithDecimals,
 } from "./schwab-order.ts";
-import { tradeDateOf } from "./trade-date.ts";
 
 export interface SchwabVenueOptions {
   /** The Trading API base, e.g. https://api.schwabapi.com/as-integration/trading/v1 (config.schwab.traderApiUrl). */
@@ -221,7 +221,7 @@ function outcomeOf(order: VenueOrder, detail: StatusDetail, context: VenueContex
       quantity,
       price,
       filledAt: context.now,
-      tradeDate: parseIsoDate(detail.enterDateTime?.slice(0, 10) ?? "") ?? tradeDateOf(context.now),
+      tradeDate: parseIsoDate(detail.enterDateTime?.slice(0, 10) ?? "") ?? marketDate(context.now),
     };
     return {
       kind: "filled",

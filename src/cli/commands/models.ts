@@ -3,12 +3,12 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { type Decimal, formatFixed, parseDecimal } from "../../domain/decimal.ts";
 import { type IsoDate, parseIsoDate } from "../../domain/iso-date.ts";
+import { marketDate } from "../../domain/market-date.ts";
 import { findByName, findHousehold } from "../../engine/find-by-name.ts";
 import { validateModelVersion } from "../../engine/planning/validate-model-version.ts";
 import type { ModelSummary, ModelVersionSummary } from "../../ports/model-store.ts";
 import { CliError, type Command, type CommandContext, UsageError } from "../command.ts";
 import { renderTable } from "../format.ts";
-import { marketDate } from "../market-date.ts";
 import { withStore } from "../with-store.ts";
 
 const percent = (value: Decimal) => `${formatFixed(value.times(100), 2)}%`;

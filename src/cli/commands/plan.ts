@@ -3,13 +3,13 @@
 // unless --allow-stale (domain-rules.md, "Data quality gates").
 import { Decimal, parseDecimal } from "../../domain/decimal.ts";
 import { type IsoDate, parseIsoDate } from "../../domain/iso-date.ts";
+import { marketDate } from "../../domain/market-date.ts";
 import { findHousehold } from "../../engine/find-by-name.ts";
 import { DEFAULT_PLAN_SETTINGS } from "../../engine/planning/draft-plan.ts";
 import type { Plan, PlanFinding, PlanSettings } from "../../engine/planning/plan.ts";
 import { planHousehold } from "../../planning/plan-household.ts";
 import { CliError, type Command, type CommandContext, UsageError } from "../command.ts";
 import { formatMoney, renderTable } from "../format.ts";
-import { marketDate } from "../market-date.ts";
 import { syncDemoFeed } from "../sync-demo-feed.ts";
 import { withStore } from "../with-store.ts";
 

@@ -1,10 +1,10 @@
 import { Decimal } from "../../domain/decimal.ts";
+import { marketDate } from "../../domain/market-date.ts";
 import { DEFAULT_PLAN_SETTINGS } from "../../engine/planning/draft-plan.ts";
 import { planHousehold } from "../../planning/plan-household.ts";
 import type { Command } from "../command.ts";
 import { ensureDemoBook } from "../ensure-demo-book.ts";
 import { formatMoney } from "../format.ts";
-import { marketDate } from "../market-date.ts";
 import { syncDemoFeed } from "../sync-demo-feed.ts";
 import { withStore } from "../with-store.ts";
 import { listHouseholds, renderHouseholds } from "./households.ts";
