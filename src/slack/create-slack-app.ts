@@ -5,18 +5,15 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from "@slack/bolt";
-import { createBackground } from "./background.ts";
 import { boltLogger } from "./bolt-logger.ts";
-import { createCardRegistry } from "./card-registry.ts";
 import { assistantSurface } from "./listeners/assistant.ts";
 import { listenToDirectMessages } from "./listeners/direct-messages.ts";
 import { listenToMentions } from "./listeners/mentions.ts";
 import { listenToPlanActions } from "./listeners/plan-actions.ts";
 import { listenToSlashCommand } from "./listeners/slash-command.ts";
-import { createOrderUpdates } from "./order-updates.ts";
 import type { OrderUpdate, SlackDeps } from "./slack-deps.ts";
 import { EVENTS_PATH, HEALTH_PATH } from "./slack-endpoints.ts";
-import type { SlackRuntime } from "./slack-runtime.ts";
+import { createSlackRuntime } from "./slack-runtime.ts";
 
 export { EVENTS_PATH } from "./slack-endpoints.ts";
 
@@ -96,10 +93,7 @@ export function createSlackApp(deps: SlackDeps, options: SlackAppOptions): Slack
     ...(mode.kind === "socket" ? { socketMode: true, appToken: mode.appToken } : {}),
   });
 
-  const background = createBackground(deps.logger);
-  const registry = createCardRegistry(deps.audit);
-  const orders = createOrderUpdates({ client: app.client, registry, plans: deps.plans, logger: deps.logger });
-  const rt: SlackRuntime = { deps, client: app.client, registry, orders, background };
+  const rt = createSlackRuntime(deps, app.client);
 
   app.use(dropRedeliveries());
   app.assistant(assistantSurface(rt));
@@ -126,10 +120,10 @@ export function createSlackApp(deps: SlackDeps, options: SlackAppOptions): Slack
     },
     async stop() {
       await app.stop();
-      await background.idle();
+      await rt.background.idle();
     },
-    idle: () => background.idle(),
-    notifyOrderUpdate: (update) => orders.notify(update),
+    idle: () => rt.background.idle(),
+    notifyOrderUpdate: (update) => rt.orders.notify(update),
   };
 }
 

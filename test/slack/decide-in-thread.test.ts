@@ -5,12 +5,9 @@ import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_PLAN_SETTINGS, draftPlan } from "../../src/engine/planning/draft-plan.ts";
 import type { PlanStore, StoredPlan } from "../../src/ports/plan-store.ts";
-import { createBackground } from "../../src/slack/background.ts";
-import { createCardRegistry } from "../../src/slack/card-registry.ts";
 import { decideInThread } from "../../src/slack/decide-in-thread.ts";
-import { createOrderUpdates } from "../../src/slack/order-updates.ts";
 import type { DecisionOutcome, DecisionRequest, OrderUpdate, SlackDeps } from "../../src/slack/slack-deps.ts";
-import type { SlackRuntime } from "../../src/slack/slack-runtime.ts";
+import { createSlackRuntime, type SlackRuntime } from "../../src/slack/slack-runtime.ts";
 import { demoFamilies, demoHousehold, demoModel, demoPolicy } from "../support/demo-household.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { MemoryAuditLog, MemoryConversationStore } from "../support/memory-ports.ts";
@@ -94,14 +91,7 @@ describe("decideInThread with a faked approval service and execution", () => {
       slackApiUrl: slack.apiUrl,
       retryConfig: { retries: 0 },
     });
-    const registry = createCardRegistry(audit);
-    rt = {
-      deps,
-      client,
-      registry,
-      orders: createOrderUpdates({ client, registry, plans, logger }),
-      background: createBackground(logger),
-    };
+    rt = createSlackRuntime(deps, client);
   });
   afterAll(async () => {
     await slack.close();
