@@ -11,7 +11,10 @@ export function createPrismaAuditLog(prisma: PrismaClient, clock: Clock): AuditL
   return {
     append: (input) =>
       prisma.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`audit:${input.stream}`}))`;
+        // One global lock: the global sequence is gapless and in commit order.
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('audit:global'))`;
+        const top = await tx.auditEvent.aggregate({ _max: { globalSeq: true } });
+        const globalSeq = (top._max.globalSeq ?? 0n) + 1n;
         const last = await tx.auditEvent.findFirst({
           where: { stream: input.stream },
           orderBy: { seq: "desc" },
@@ -20,6 +23,7 @@ export function createPrismaAuditLog(prisma: PrismaClient, clock: Clock): AuditL
         const event = chained(input, last?.seq ?? 0, last?.hash ?? GENESIS_HASH, clock.now().toISOString());
         await tx.auditEvent.create({
           data: {
+            globalSeq,
             stream: event.stream,
             seq: event.seq,
             type: event.type,

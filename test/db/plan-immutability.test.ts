@@ -45,6 +45,7 @@ describe(`plans and audit events are append-only (${BACKEND})`, () => {
   it("refuses UPDATE, DELETE and TRUNCATE on audit events", async () => {
     await db.prisma.auditEvent.create({
       data: {
+        globalSeq: 1n,
         stream: "system",
         seq: 1,
         type: "test",
