@@ -1,57 +1,68 @@
-// pino JSON logs (pretty in a terminal) with secrets and account numbers redacted from day one.
+// pino JSON logs (pretty in a terminal). Every argument of every log call, the message included, and
+// every child's bindings go through redactSecrets: credentials at any depth, in any case, and token
+// shapes inside strings are replaced before pino sees them.
 import { pino } from "pino";
 import type { Config } from "./config.ts";
+import { REDACTED, redactSecrets } from "./redact-secrets.ts";
 
-// pino's `*.key` matches one level only, so common nestings are listed explicitly.
-const SECRET_KEYS = [
-  "password",
-  "token",
-  "accessToken",
-  "refreshToken",
-  "apiKey",
-  "api_key",
-  "authorization",
-  "signingSecret",
-  "botToken",
-  "appToken",
-  "clientSecret",
-  "accountNumber",
-  "account_number",
-  "databaseUrl",
-  "connectionString",
-];
-
-export const REDACT_PATHS = [
-  ...SECRET_KEYS,
-  ...SECRET_KEYS.map((key) => `*.${key}`),
-  ...SECRET_KEYS.map((key) => `*.*.${key}`),
-  "headers.authorization",
-  "req.headers.authorization",
-  'req.headers["x-api-key"]',
-  'headers["x-api-key"]',
-  'headers["x-slack-signature"]',
-];
+// Deeper containers are logged as a marker: enough for any object this app logs.
+const LOG_DEPTH = 16;
 
 export type Logger = pino.Logger;
+
+const redact = (value: unknown) => redactSecrets(value, { maxDepth: LOG_DEPTH });
+
+/** The log call's arguments, redacted; an Error first becomes `{ err }` as pino itself would. */
+function redactLogArguments(args: unknown[]): unknown[] {
+  const [first, ...rest] = args;
+  if (first instanceof Error) return [{ err: redact(first) }, ...rest.map(redact)];
+  return args.map(redact);
+}
 
 export function createLogger(config: Config["log"], destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level: config.level,
     base: { app: "lotwise" },
-    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-    serializers: { err: pino.stdSerializers.err },
-  };
-  if (destination) return pino(options, destination);
-  if (config.pretty) {
-    return pino({
-      ...options,
-      transport: {
-        target: "pino-pretty",
-        options: { destination: 2, colorize: true, ignore: "pid,hostname,app" },
+    hooks: {
+      logMethod(args, method) {
+        let safe: unknown[];
+        try {
+          safe = redactLogArguments(args);
+        } catch {
+          safe = [`${REDACTED}: a log entry that could not be read`];
+        }
+        method.apply(this, safe as Parameters<typeof method>);
       },
-    });
+    },
+    formatters: { bindings: (bindings) => redact(bindings) as pino.Bindings },
+    serializers: { err: redact },
+  };
+  if (destination) return redactingBindings(pino(options, destination));
+  if (config.pretty) {
+    return redactingBindings(
+      pino({
+        ...options,
+        transport: {
+          target: "pino-pretty",
+          options: { destination: 2, colorize: true, ignore: "pid,hostname,app" },
+        },
+      }),
+    );
   }
-  return pino(options, pino.destination(2));
+  return redactingBindings(pino(options, pino.destination(2)));
+}
+
+// pino applies `formatters.bindings` to the root's bindings only; children (and their children,
+// which inherit these methods) get theirs redacted here.
+function redactingBindings(root: Logger): Logger {
+  const { child, setBindings } = root;
+  root.child = function (this: Logger, bindings, childOptions) {
+    return child.call(this, redact(bindings) as pino.Bindings, childOptions);
+  } as Logger["child"];
+  root.setBindings = function (this: Logger, bindings) {
+    setBindings.call(this, redact(bindings) as pino.Bindings);
+  };
+  return root;
 }
 
 /** Masks all but the last four characters of an account number: "12345678" -> "****5678". */

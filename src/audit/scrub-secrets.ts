@@ -1,14 +1,8 @@
-// Secrets never reach the audit log: any value under a key that names a credential is replaced
-// before the event is hashed and stored (the log is append-only, so a leak could not be removed).
-const SECRET_KEY = /token|secret|password|passwd|api[-_]?key|authorization|cookie|signature/i;
+// Secrets never reach the audit log: credentials (by key at any depth, and token shapes inside any
+// text, such as a token an advisor pasted into a message) are replaced before the event is hashed and
+// stored; the log is append-only, so a leak could not be removed.
+import { redactSecrets } from "../redact-secrets.ts";
 
 export function scrubSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(scrubSecrets);
-  if (value === null || typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    out[key] =
-      SECRET_KEY.test(key) && inner !== null && inner !== undefined ? "[redacted]" : scrubSecrets(inner);
-  }
-  return out;
+  return redactSecrets(value);
 }

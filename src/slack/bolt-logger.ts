@@ -1,22 +1,17 @@
 // Bolt's logger interface over pino, so Bolt's own messages (signature failures, socket reconnects)
-// land in the same structured log, redacted like everything else.
+// land in the same structured log. Strings form the message; an Error goes under `err` and other
+// values under `parts`, as objects, so the logger's redaction sees their keys.
 import { type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 import type { Logger } from "../logger.ts";
 
 export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: "slack" });
   let level = LogLevel.INFO;
-  const text = (parts: unknown[]) =>
-    parts
-      .map((part) =>
-        typeof part === "string" ? part : part instanceof Error ? part.message : safeJson(part),
-      )
-      .join(" ");
   return {
-    debug: (...parts) => child.debug(text(parts)),
-    info: (...parts) => child.info(text(parts)),
-    warn: (...parts) => child.warn(text(parts)),
-    error: (...parts) => child.error(text(parts)),
+    debug: (...parts) => child.debug(...entry(parts)),
+    info: (...parts) => child.info(...entry(parts)),
+    warn: (...parts) => child.warn(...entry(parts)),
+    error: (...parts) => child.error(...entry(parts)),
     setLevel: (next) => {
       level = next;
     },
@@ -25,10 +20,19 @@ export function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
+function entry(parts: unknown[]): [Record<string, unknown>, string] {
+  const text: string[] = [];
+  const values: unknown[] = [];
+  let err: Error | undefined;
+  for (const part of parts) {
+    if (typeof part === "string") text.push(part);
+    else if (part instanceof Error && err === undefined) {
+      err = part;
+      text.push(part.message);
+    } else values.push(part);
   }
+  const fields: Record<string, unknown> = {};
+  if (err) fields.err = err;
+  if (values.length > 0) fields.parts = values;
+  return [fields, text.join(" ")];
 }

@@ -7,6 +7,7 @@ import type { CommandContext } from "../../src/cli/command.ts";
 import { buildSlackDeps } from "../../src/cli/commands/serve.ts";
 import { buildDemoBook } from "../../src/demo/demo-book.ts";
 import { isoDate } from "../../src/domain/iso-date.ts";
+import { createLogger } from "../../src/logger.ts";
 import { createServices, type OpenedStore } from "../../src/main.ts";
 import { createSlackApp, EVENTS_PATH, type SlackApp } from "../../src/slack/create-slack-app.ts";
 import type { SlackDeps } from "../../src/slack/slack-deps.ts";
@@ -63,6 +64,10 @@ export interface HarnessOptions {
   override?: (deps: SlackDeps) => Partial<SlackDeps>;
   /** Socket Mode (through the fake's apps.connections.open and WebSocket) instead of HTTP. */
   socket?: boolean;
+  /** More environment (wins over the test values); its SLACK_BOT_TOKEN is the app's bot token. */
+  env?: NodeJS.ProcessEnv;
+  /** The app's own logger (createLogger, every level) writing here, instead of a silent one. */
+  logDestination?: pino.DestinationStream;
 }
 
 export const APP_TOKEN = "xapp-test-token";
@@ -72,10 +77,13 @@ export async function openSlackHarness(options: HarnessOptions = {}): Promise<Sl
   const slack = await startFakeSlack();
   const anthropic = options.model ? await startFakeAnthropic() : null;
   const clock = mutableClock(START);
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
-  const env: NodeJS.ProcessEnv = anthropic
-    ? { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: anthropic.url }
-    : {};
+  const logger = options.logDestination
+    ? createLogger({ level: "trace", pretty: false }, options.logDestination)
+    : pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+  const env: NodeJS.ProcessEnv = {
+    ...(anthropic ? { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: anthropic.url } : {}),
+    ...options.env,
+  };
   const services = createServices(env, { isTty: false, database: db, clock, logger });
   const opened = await services.openStore();
   await opened.store.seedDemo(
@@ -93,7 +101,7 @@ export async function openSlackHarness(options: HarnessOptions = {}): Promise<Sl
   const wired = (await buildSlackDeps(context, opened)).deps;
   const deps: SlackDeps = { ...wired, ...(options.override?.(wired) ?? {}) };
   const app = createSlackApp(deps, {
-    botToken: "xoxb-test-token",
+    botToken: options.env?.SLACK_BOT_TOKEN ?? "xoxb-test-token",
     mode: options.socket
       ? { kind: "socket", appToken: APP_TOKEN }
       : {
