@@ -3,7 +3,7 @@ import { type Config, loadConfig } from "./config.ts";
 import type { Database, DatabaseTarget } from "./db/open-database.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { ApprovalStore } from "./ports/approval-store.ts";
-import type { AuditLog } from "./ports/audit-log.ts";
+import type { AuditCheckpointStore, AuditLog } from "./ports/audit-log.ts";
 import type { BookStore } from "./ports/book-store.ts";
 import { type Clock, systemClock } from "./ports/clock.ts";
 import type { ConversationStore } from "./ports/conversation-store.ts";
@@ -16,6 +16,8 @@ export interface OpenedStore {
   models: ModelStore;
   plans: PlanStore;
   audit: AuditLog;
+  /** Signed checkpoints that anchor where the audit log ends. */
+  checkpoints: AuditCheckpointStore;
   conversations: ConversationStore;
   users: UserStore;
   approvals: ApprovalStore;
@@ -51,6 +53,12 @@ export function createServices(
     // Loaded on first use: commands without a database (ledger, help) never pay for Prisma.
     const { openDatabase } = await import("./db/open-database.ts");
     const database = await openDatabase(target);
+    if (database.superuser && database.kind === "postgres") {
+      logger.warn(
+        { location: database.location },
+        "connected as a PostgreSQL superuser: it can disable the append-only triggers; run lotwise as a role that owns nothing (lotwise db grant-app-role)",
+      );
+    }
     return { database, close: () => database.close() };
   };
   const clock = options.clock ?? systemClock;
@@ -72,6 +80,7 @@ export function createServices(
         const { createPrismaModelStore } = await import("./db/model-store.ts");
         const { createPrismaPlanStore } = await import("./db/prisma-plan-store.ts");
         const { createPrismaAuditLog } = await import("./db/prisma-audit-log.ts");
+        const { createPrismaAuditCheckpoints } = await import("./db/prisma-audit-checkpoints.ts");
         const { createPrismaConversationStore } = await import("./db/prisma-conversation-store.ts");
         const { createPrismaUserStore } = await import("./db/prisma-user-store.ts");
         const { createPrismaApprovalStore } = await import("./db/prisma-approval-store.ts");
@@ -80,6 +89,7 @@ export function createServices(
           models: createPrismaModelStore(database.prisma),
           plans: createPrismaPlanStore(database.prisma),
           audit: createPrismaAuditLog(database.prisma, clock),
+          checkpoints: createPrismaAuditCheckpoints(database.prisma),
           conversations: createPrismaConversationStore(database.prisma),
           users: createPrismaUserStore(database.prisma),
           approvals: createPrismaApprovalStore(database.prisma),

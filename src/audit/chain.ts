@@ -6,7 +6,13 @@ import { canonicalJson } from "./canonical-json.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
 
-export function hashEvent(event: Omit<AuditEvent, "hash">): string {
+/** The fields a hash covers: the global sequence is not one of them. */
+export type HashedFields = Pick<
+  AuditEvent,
+  "stream" | "seq" | "type" | "actor" | "at" | "payload" | "prevHash"
+>;
+
+export function hashEvent(event: HashedFields): string {
   const content = canonicalJson({
     stream: event.stream,
     seq: event.seq,

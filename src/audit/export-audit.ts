@@ -1,13 +1,19 @@
 // Self-verifying exports for write-once archival: a header, the events by stream and sequence, one
 // anchor per stream (the hash before its first exported event and the hash of its last), and a
-// final digest over every line. `verifyExport` needs nothing but the file.
+// final line with a digest over every line before it, signed with the audit key: a plain digest
+// anyone editing the file could recompute. `verifyExport` needs the file and the (public) key.
 import { createHash } from "node:crypto";
 import type { AuditEvent } from "../ports/audit-log.ts";
+import type { AuditSigner, AuditVerifier } from "./audit-key.ts";
 import { GENESIS_HASH, hashEvent } from "./chain.ts";
 
-export const EXPORT_FORMAT = "lotwise.audit-export/v1";
+export const EXPORT_FORMAT = "lotwise.audit-export/v2";
 
-export function exportAudit(events: readonly AuditEvent[], range: { from: string; to: string }): string[] {
+export function exportAudit(
+  events: readonly AuditEvent[],
+  range: { from: string; to: string },
+  signer: AuditSigner,
+): string[] {
   const lines = [
     JSON.stringify({ format: EXPORT_FORMAT, from: range.from, to: range.to, events: events.length }),
   ];
@@ -29,7 +35,15 @@ export function exportAudit(events: readonly AuditEvent[], range: { from: string
       }),
     );
   }
-  lines.push(JSON.stringify({ digest: digestOf(lines) }));
+  const digest = digestOf(lines);
+  lines.push(
+    JSON.stringify({
+      digest,
+      algorithm: signer.algorithm,
+      keyId: signer.keyId,
+      signature: signer.sign(signedDigest(digest)),
+    }),
+  );
   return lines;
 }
 
@@ -48,7 +62,7 @@ export interface ExportVerification {
   problem: ExportProblem | null;
 }
 
-export function verifyExport(text: string): ExportVerification {
+export function verifyExport(text: string, verifier: AuditVerifier): ExportVerification {
   const lines = text.split("\n").filter((line) => line.trim() !== "");
   const fail = (problem: ExportProblem, events = 0, streams = 0): ExportVerification => ({
     ok: false,
@@ -65,13 +79,40 @@ export function verifyExport(text: string): ExportVerification {
     }
   }
   const header = parsed[0] as { format?: string } | undefined;
+  if (header?.format === "lotwise.audit-export/v1") {
+    return fail({
+      line: 1,
+      problem:
+        "an unsigned lotwise.audit-export/v1 file: its plain digest proves nothing, anyone editing it can recompute it",
+    });
+  }
   if (header?.format !== EXPORT_FORMAT) return fail({ line: 1, problem: `not a ${EXPORT_FORMAT} file` });
-  const digest = (parsed.at(-1) as { digest?: string } | undefined)?.digest;
+  const final = parsed.at(-1) as { digest?: string; keyId?: string; signature?: string } | undefined;
+  const digest = final?.digest;
   if (!digest) return fail({ line: lines.length, problem: "the final digest line is missing" });
   if (digest !== digestOf(lines.slice(0, -1))) {
     return fail({
       line: lines.length,
       problem: "the digest does not match the lines before it: the file was edited",
+    });
+  }
+  if (typeof final.signature !== "string") {
+    return fail({
+      line: lines.length,
+      problem:
+        "the export is not signed: its plain digest proves nothing, anyone editing the file can recompute it",
+    });
+  }
+  if (final.keyId !== verifier.keyId) {
+    return fail({
+      line: lines.length,
+      problem: `the export is signed by key ${String(final.keyId)}, not the key given (${verifier.keyId})`,
+    });
+  }
+  if (!verifier.verify(signedDigest(digest), final.signature)) {
+    return fail({
+      line: lines.length,
+      problem: "the signature does not match the digest: the file was edited and its digest recomputed",
     });
   }
   let pending: AuditEvent[] = [];
@@ -135,6 +176,10 @@ function checkStream(anchor: Anchor, events: readonly AuditEvent[], firstLine: n
     };
   }
   return null;
+}
+
+function signedDigest(digest: string): string {
+  return `${EXPORT_FORMAT}\n${digest}`;
 }
 
 function digestOf(lines: readonly string[]): string {

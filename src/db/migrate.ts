@@ -53,7 +53,12 @@ export async function applyMigrations(
   runner: SqlRunner,
   migrations = readMigrations(),
 ): Promise<MigrationReport> {
-  await runner.exec(CREATE_TABLE);
+  // Only when missing: a role that owns nothing (the app's, on PostgreSQL) may not even run
+  // CREATE TABLE IF NOT EXISTS, and must still be able to open a migrated database.
+  const [table] = await runner.query<{ found: boolean }>(
+    `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS found`,
+  );
+  if (!table?.found) await runner.exec(CREATE_TABLE);
   return runner.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
     const rows = await tx.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(

@@ -19,6 +19,8 @@ export type DatabaseTarget = Config["database"] | { kind: "pglite-memory"; loadD
 export interface Database {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
+  /** Connected as a superuser, who can lift the append-only triggers (PGlite always is). */
+  superuser: boolean;
   /** Where the data lives, safe to print (no password). */
   location: string;
   /** Runs `work` with a raw SQL runner (migrations, health checks). */
@@ -55,6 +57,7 @@ async function openPglite(target: Exclude<DatabaseTarget, { kind: "postgres" }>)
   return {
     prisma,
     kind: "pglite",
+    superuser: true,
     location: dataDir ? `embedded PGlite at ${dataDir}` : "embedded PGlite in memory",
     withSql,
     migrate: () => withSql(applyMigrations),
@@ -106,7 +109,15 @@ async function openPostgres(url: string): Promise<Database> {
   };
   // Fail fast with a clear message rather than on the first query.
   const probe = await connect();
-  await probe.end();
+  let superuser: boolean;
+  try {
+    const setting = await probe.query<{ is_superuser: string }>(
+      "SELECT current_setting('is_superuser') AS is_superuser",
+    );
+    superuser = setting.rows[0]?.is_superuser === "on";
+  } finally {
+    await probe.end();
+  }
   const prisma = new PrismaClient({
     adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000, max: 10 }),
   });
@@ -121,6 +132,7 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     prisma,
     kind: "postgres",
+    superuser,
     location,
     withSql,
     migrate: () => withSql(applyMigrations),

@@ -1,6 +1,7 @@
-// The audit log on PostgreSQL/PGlite: one hash chain per stream. Appends to a stream are
-// serialised with a transaction-scoped advisory lock, so concurrent writers extend the chain in
-// turn instead of forking it. The table refuses UPDATE and DELETE (append_only_guards).
+// The audit log on PostgreSQL/PGlite: one hash chain per stream and one gapless global sequence.
+// Appends are serialised with one transaction-scoped advisory lock, so concurrent writers extend
+// the chains in turn instead of forking them, and global sequence numbers are given out in commit
+// order. The table refuses UPDATE and DELETE (append_only_guards).
 import { GENESIS_HASH, hashEvent } from "../audit/chain.ts";
 import { scrubSecrets } from "../audit/scrub-secrets.ts";
 import type { AuditEvent, AuditEventInput, AuditLog } from "../ports/audit-log.ts";
@@ -20,7 +21,13 @@ export function createPrismaAuditLog(prisma: PrismaClient, clock: Clock): AuditL
           orderBy: { seq: "desc" },
           select: { seq: true, hash: true },
         });
-        const event = chained(input, last?.seq ?? 0, last?.hash ?? GENESIS_HASH, clock.now().toISOString());
+        const event = chained(
+          input,
+          Number(globalSeq),
+          last?.seq ?? 0,
+          last?.hash ?? GENESIS_HASH,
+          clock.now().toISOString(),
+        );
         await tx.auditEvent.create({
           data: {
             globalSeq,
@@ -47,7 +54,15 @@ export function createPrismaAuditLog(prisma: PrismaClient, clock: Clock): AuditL
       };
       const rows = await prisma.auditEvent.findMany({
         ...(range.from || range.to ? { where: { at } } : {}),
-        orderBy: [{ stream: "asc" }, { seq: "asc" }],
+        orderBy: { globalSeq: "asc" },
+      });
+      return rows.map(toEvent);
+    },
+    async readPage(afterGlobalSeq, limit) {
+      const rows = await prisma.auditEvent.findMany({
+        where: { globalSeq: { gt: BigInt(afterGlobalSeq) } },
+        orderBy: { globalSeq: "asc" },
+        take: limit,
       });
       return rows.map(toEvent);
     },
@@ -55,6 +70,7 @@ export function createPrismaAuditLog(prisma: PrismaClient, clock: Clock): AuditL
 }
 
 function toEvent(row: {
+  globalSeq: bigint;
   stream: string;
   seq: number;
   type: string;
@@ -65,6 +81,7 @@ function toEvent(row: {
   at: Date;
 }): AuditEvent {
   return {
+    globalSeq: Number(row.globalSeq),
     stream: row.stream,
     seq: row.seq,
     type: row.type,
@@ -76,7 +93,13 @@ function toEvent(row: {
   };
 }
 
-function chained(input: AuditEventInput, lastSeq: number, prevHash: string, at: string): AuditEvent {
+function chained(
+  input: AuditEventInput,
+  globalSeq: number,
+  lastSeq: number,
+  prevHash: string,
+  at: string,
+): AuditEvent {
   // Round-trip the payload through JSON so what is hashed is exactly what is stored and read back.
   const payload = scrubSecrets(JSON.parse(JSON.stringify(input.payload ?? null)) as unknown);
   const event = {
@@ -88,5 +111,5 @@ function chained(input: AuditEventInput, lastSeq: number, prevHash: string, at: 
     payload,
     prevHash,
   };
-  return { ...event, hash: hashEvent(event) };
+  return { ...event, globalSeq, hash: hashEvent(event) };
 }

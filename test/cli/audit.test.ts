@@ -36,7 +36,8 @@ describe(`lotwise audit (${BACKEND})`, () => {
     );
     expect(replay.plans).toEqual([expect.objectContaining({ planId, verdict: "identical" })]);
     const text = await run(["audit", "replay", "--thread", "cli:audit-1"]);
-    expect(text.stdout).toContain("user:cli: rebalance the Chen household");
+    // Who asked: the local operator (operator:<os user>), or a lotwise user given with --as.
+    expect(text.stdout).toMatch(/ (operator|user):[^:\s]+: rebalance the Chen household\n/);
     expect(text.stdout).toContain("REPRODUCED: same tool outputs, byte-identical plans");
   });
 
@@ -76,11 +77,13 @@ describe(`lotwise audit (${BACKEND})`, () => {
     ]);
     expect(exported.code).toBe(0);
     const lines = readFileSync(out, "utf8").trimEnd().split("\n");
-    expect(JSON.parse(lines[0] as string).format).toBe("lotwise.audit-export/v1");
+    expect(JSON.parse(lines[0] as string).format).toBe("lotwise.audit-export/v2");
     // No database needed to check it.
     const verified = await runInProcess(["audit", "verify", "--file", out]);
     expect(verified.code).toBe(0);
-    expect(verified.stdout).toMatch(/export verified: \d+ events in \d+ streams, chains and digest intact/);
+    expect(verified.stdout).toMatch(
+      /export verified: \d+ events in \d+ streams, chains, digest and signature \(key ed25519:[0-9a-f]{16}\) intact/,
+    );
     const edited = lines.map((line) =>
       line.replace("rebalance the Chen household", "rebalance the Chen household now"),
     );

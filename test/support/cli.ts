@@ -1,6 +1,8 @@
 // Drives the real `lotwise` CLI: in-process through runCli with captured output, or as a child
 // process through bin/lotwise.js exactly as a user would run it.
 import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { CliIo } from "../../src/cli/command.ts";
@@ -10,6 +12,14 @@ import { createServices } from "../../src/main.ts";
 import type { Clock } from "../../src/ports/clock.ts";
 
 export const ROOT = join(import.meta.dirname, "../..");
+
+// One LOTWISE_HOME per test file unless a test gives its own: the audit key and the checkpoint sink
+// written after each command never land in the working tree's ./.lotwise.
+let fileHome: string | undefined;
+function testHome(): string {
+  fileHome ??= mkdtempSync(join(tmpdir(), "lotwise-home-"));
+  return fileHome;
+}
 
 export interface CliRun {
   code: number;
@@ -33,11 +43,14 @@ export async function runInProcess(
       : {}),
   };
   const code = await runCli(argv, io, () =>
-    createServices(options.env ?? {}, {
-      isTty: false,
-      ...(options.database ? { database: options.database } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
-    }),
+    createServices(
+      { LOTWISE_HOME: testHome(), ...options.env },
+      {
+        isTty: false,
+        ...(options.database ? { database: options.database } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+      },
+    ),
   );
   return { code, stdout, stderr };
 }

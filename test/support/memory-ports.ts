@@ -27,7 +27,7 @@ export class MemoryAuditLog implements AuditLog {
       at,
       prevHash,
     };
-    const stored: AuditEvent = { ...unhashed, hash: hashEvent(unhashed) };
+    const stored: AuditEvent = { ...unhashed, globalSeq: this.events.length + 1, hash: hashEvent(unhashed) };
     this.events.push(stored);
     return stored;
   }
@@ -39,7 +39,11 @@ export class MemoryAuditLog implements AuditLog {
   async readAll(range: { from?: string; to?: string } = {}): Promise<AuditEvent[]> {
     return this.events
       .filter((e) => (!range.from || e.at >= range.from) && (!range.to || e.at < range.to))
-      .sort((a, b) => (a.stream === b.stream ? a.seq - b.seq : a.stream < b.stream ? -1 : 1));
+      .sort((a, b) => a.globalSeq - b.globalSeq);
+  }
+
+  async readPage(afterGlobalSeq: number, limit: number): Promise<AuditEvent[]> {
+    return this.events.filter((e) => e.globalSeq > afterGlobalSeq).slice(0, limit);
   }
 }
 
