@@ -1,6 +1,10 @@
 // At approval time the stored plan is checked again against the household as it is now
 // (architecture.md, data flow step 5): the data must still be fresh (domain-rules.md, "Data quality
 // gates"), no trade may have become a wash sale, and the engine must still draft the same trades.
+// The book read here holds fills, not orders still out: another plan of the household with orders
+// out, or one that finished after this re-check read the book, is refused by the approval write
+// itself (one live plan per household, src/db/prisma-approval-store.ts). Once that plan's fills are
+// in the book, the re-draft differs and the plan is refused as changed.
 import type { PlanSettings } from "../engine/planning/plan.ts";
 import { planHousehold } from "../planning/plan-household.ts";
 import type { BookStore, PlanningInputs } from "../ports/book-store.ts";

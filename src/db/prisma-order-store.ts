@@ -1,11 +1,20 @@
-// The order outbox in the database. Claims are conditional updates (status and attempt count as
-// read), so under READ COMMITTED a second worker's UPDATE waits for the first to commit and then
-// matches nothing. A fill is recorded with its book change in one transaction, the account locked
+// The order outbox in the database. A claim of due orders is one statement that locks them (rows
+// another worker holds are skipped) and moves them on, and takes only orders whose dependencies are
+// done; every later move is a conditional update (status and attempt count as claimed), so under
+// READ COMMITTED a second worker's UPDATE waits for the first to commit and then matches nothing.
+// Queued orders whose dependency ended unfilled are cancelled in one statement. A fill is recorded with its book change in one transaction, the account locked
 // (a transaction-scoped advisory lock) while its latest snapshot is read and the next one written:
 // two fills in one account cannot both build on the same snapshot, and a crash leaves both or neither.
 import { isTaxable } from "../domain/book.ts";
 import { Decimal, ZERO } from "../domain/decimal.ts";
-import type { ClaimedOrder, OrderStatus, OrderStore, RecordedFills } from "../ports/order-store.ts";
+import type {
+  BlockingOrder,
+  CancelledOrder,
+  ClaimedOrder,
+  OrderStatus,
+  OrderStore,
+  RecordedFills,
+} from "../ports/order-store.ts";
 import type { PlanStatus } from "../ports/plan-store.ts";
 import type { AccountBook, BookUpdate, FillPrices, OrderLot } from "../ports/trading-venue.ts";
 import type { Prisma, PrismaClient } from "./generated/client.ts";
@@ -47,31 +56,36 @@ export function createPrismaOrderStore(prisma: PrismaClient): OrderStore {
 
   return {
     async claimDue(now, limit, abandonedBefore) {
-      const candidates = await prisma.order.findMany({
-        where: {
-          OR: [
-            { status: "QUEUED", OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] },
-            { status: "SUBMITTING", updatedAt: { lt: abandonedBefore } },
-          ],
-        },
-        orderBy: CLAIM_ORDER,
-        take: limit,
-        select: { id: true, status: true, attempts: true },
-      });
-      const claimed: string[] = [];
-      for (const candidate of candidates) {
-        const { count } = await prisma.order.updateMany({
-          where: { id: candidate.id, status: candidate.status, attempts: candidate.attempts },
-          data: {
-            status: "SUBMITTING",
-            attempts: candidate.attempts + 1,
-            nextAttemptAt: null,
-            updatedAt: now,
-          },
-        });
-        if (count === 1) claimed.push(candidate.id);
-      }
-      return loadClaimed(prisma, claimed);
+      // One statement: the due orders whose dependencies are all done, locked (rows another worker
+      // is claiming are skipped) and moved to submitting. A dependency is done when it filled, or
+      // when it went to a venue that will not report back (a trade file: submitted, no check due),
+      // where the person uploading the file has the sells before the buys.
+      const claimed = await prisma.$queryRaw<{ id: string }[]>`
+        WITH due AS (
+          SELECT o.id
+          FROM "order" o
+          JOIN plan_trade t ON t.id = o.plan_trade_id
+          WHERE ((o.status = 'QUEUED' AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ${now}))
+                 OR (o.status = 'SUBMITTING' AND o.updated_at < ${abandonedBefore}))
+            AND NOT EXISTS (
+              SELECT 1
+              FROM unnest(COALESCE(o.depends_on, ARRAY[]::text[])) AS dependency(id)
+              LEFT JOIN "order" d ON d.id = dependency.id
+              WHERE d.id IS NULL
+                 OR NOT (d.status = 'FILLED' OR (d.status = 'SUBMITTED' AND d.next_attempt_at IS NULL)))
+          ORDER BY o.created_at, t.seq, o.id
+          LIMIT ${limit}
+          FOR UPDATE OF o SKIP LOCKED
+        )
+        UPDATE "order" o
+        SET status = 'SUBMITTING', attempts = o.attempts + 1, next_attempt_at = NULL, updated_at = ${now}
+        FROM due
+        WHERE o.id = due.id
+        RETURNING o.id`;
+      return loadClaimed(
+        prisma,
+        claimed.map((row) => row.id),
+      );
     },
 
     async claimChecks(now, limit, leaseUntil) {
@@ -150,6 +164,57 @@ export function createPrismaOrderStore(prisma: PrismaClient): OrderStore {
         return { newFills: created.count, filledQuantity, filledValue };
       }, TRANSACTION_OPTIONS),
 
+    async cancelBlocked(now, reasonOf) {
+      const blocked = await prisma.$queryRaw<BlockedRow[]>`
+        SELECT * FROM (
+          SELECT DISTINCT ON (o.id)
+                 o.id, o.plan_id, o.account_id, o.side::text AS side, o.quantity::text AS quantity,
+                 o.attempts, o.idempotency_key, s.symbol, o.created_at, t.seq,
+                 d.id AS blocker_id, d.side::text AS blocker_side, d.quantity::text AS blocker_quantity,
+                 ds.symbol AS blocker_symbol, d.status::text AS blocker_status, d.last_error AS blocker_error
+          FROM "order" o
+          JOIN plan_trade t ON t.id = o.plan_trade_id
+          JOIN security s ON s.id = o.security_id
+          JOIN "order" d ON d.id = ANY(o.depends_on)
+          JOIN security ds ON ds.id = d.security_id
+          WHERE o.status = 'QUEUED' AND d.status IN ('REJECTED', 'FAILED', 'CANCELLED')
+          ORDER BY o.id, d.id
+        ) AS blocked
+        ORDER BY created_at, seq, id`;
+      if (blocked.length === 0) return [];
+      const cancelled = blocked.map((row): CancelledOrder => {
+        const blockedBy: BlockingOrder = {
+          id: row.blocker_id,
+          side: row.blocker_side === "BUY" ? "buy" : "sell",
+          quantity: toDecimal(row.blocker_quantity),
+          symbol: row.blocker_symbol,
+          status: STATUS[row.blocker_status] as BlockingOrder["status"],
+          reason: row.blocker_error,
+        };
+        return {
+          id: row.id,
+          planId: row.plan_id,
+          accountId: row.account_id,
+          symbol: row.symbol,
+          side: row.side === "BUY" ? "buy" : "sell",
+          quantity: toDecimal(row.quantity),
+          attempts: row.attempts,
+          idempotencyKey: row.idempotency_key,
+          reason: reasonOf(blockedBy),
+          blockedBy,
+        };
+      });
+      // Still queued when cancelled: an order another worker cancelled meanwhile is not reported twice.
+      const moved = await prisma.$queryRaw<{ id: string }[]>`
+        UPDATE "order" o
+        SET status = 'CANCELLED', last_error = c.reason, next_attempt_at = NULL, updated_at = ${now}
+        FROM unnest(${cancelled.map((c) => c.id)}::text[], ${cancelled.map((c) => c.reason)}::text[]) AS c(id, reason)
+        WHERE o.id = c.id AND o.status = 'QUEUED'
+        RETURNING o.id`;
+      const ids = new Set(moved.map((row) => row.id));
+      return cancelled.filter((order) => ids.has(order.id));
+    },
+
     async planOrders(planId) {
       const rows = await prisma.order.findMany({
         where: { planId },
@@ -157,6 +222,19 @@ export function createPrismaOrderStore(prisma: PrismaClient): OrderStore {
         select: { id: true, status: true },
       });
       return rows.map((row) => ({ id: row.id, status: STATUS[row.status] }));
+    },
+
+    async settledPlans() {
+      const rows = await prisma.$queryRaw<{ id: string }[]>`
+        SELECT p.id
+        FROM "plan" p
+        WHERE p.status IN ('APPROVED', 'EXECUTING')
+          AND EXISTS (SELECT 1 FROM "order" o WHERE o.plan_id = p.id)
+          AND NOT EXISTS (
+            SELECT 1 FROM "order" o
+            WHERE o.plan_id = p.id AND o.status NOT IN ('FILLED', 'REJECTED', 'FAILED', 'CANCELLED'))
+        ORDER BY p.id`;
+      return rows.map((row) => row.id);
     },
 
     async setPlanStatus(planId, to, from, now) {
@@ -243,6 +321,23 @@ async function loadClaimed(prisma: PrismaClient, ids: string[]): Promise<Claimed
       claimed: { status: STATUS[row.status], attempts: row.attempts },
     };
   });
+}
+
+interface BlockedRow {
+  id: string;
+  plan_id: string;
+  account_id: string;
+  side: string;
+  quantity: string;
+  attempts: number;
+  idempotency_key: string;
+  symbol: string;
+  blocker_id: string;
+  blocker_side: string;
+  blocker_quantity: string;
+  blocker_symbol: string;
+  blocker_status: OrderStatusRow;
+  blocker_error: string | null;
 }
 
 type HeldLot = Awaited<ReturnType<typeof heldLots>>[number];

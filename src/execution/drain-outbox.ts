@@ -6,10 +6,23 @@
 //   maxAttempts, failed. The retry carries the same idempotency key, so it cannot duplicate.
 // - Refused (4xx, validation): rejected with the venue's reason; never retried.
 // - Accepted but not filled (Schwab): checked every pollIntervalMs until filled or cancelled.
+// - Orders that depend on others (a buy on the sells of its plan in its account, which fund it) are
+//   claimed only once those have filled; a drain claims again after fills, so a paper plan's buys
+//   go out in the same drain as its sells. A sell still partially filled holds its buys back.
+// - An order that ends rejected, failed or cancelled cancels every queued order that depends on it
+//   (a sell partially filled and then cancelled too: a buy is never sent on cash that may not be
+//   there); each is audited (order.cancelled) and posted with the reason.
 // - Every order of a plan final: the plan is executed (all filled) or failed.
 import type { AuditLog } from "../ports/audit-log.ts";
 import type { Clock } from "../ports/clock.ts";
-import type { ClaimedOrder, OrderStatus, OrderStore, RecordedFills } from "../ports/order-store.ts";
+import type {
+  BlockingOrder,
+  CancelledOrder,
+  ClaimedOrder,
+  OrderStatus,
+  OrderStore,
+  RecordedFills,
+} from "../ports/order-store.ts";
 import type { TradingVenue, VenueOutcome, VenueRouter } from "../ports/trading-venue.ts";
 import { OrderNotFillableError } from "./apply-fill.ts";
 
@@ -22,7 +35,8 @@ export interface OrderUpdate {
   symbol: string;
   side: "buy" | "sell";
   quantity: string;
-  status: "submitted" | "filled" | "partially-filled" | "rejected" | "failed" | "exported";
+  /** "cancelled": never sent, because an order it depended on ended without filling (see `message`). */
+  status: "submitted" | "filled" | "partially-filled" | "rejected" | "failed" | "exported" | "cancelled";
   filledQuantity: string;
   averagePrice: string | null;
   message: string;
@@ -50,8 +64,11 @@ const DEFAULT_LIMIT = 20;
 const TERMINAL: readonly OrderStatus[] = ["filled", "rejected", "failed", "cancelled"];
 
 /**
- * Submits the due orders, then checks the ones working at a venue; returns what was posted. Throws
- * an AggregateError after the batch when some orders could not be processed.
+ * Submits the due orders (claiming again as fills free the orders that depend on them), checks the
+ * ones working at a venue (then submits what their fills freed; `limit` submissions in all, and
+ * `limit` checks), cancels the orders whose dependencies ended without filling, and completes the
+ * plans whose orders are all final; returns what was posted. Throws an AggregateError after the
+ * batch when some orders could not be processed.
  */
 export async function drainOutbox(
   deps: ExecutionDeps,
@@ -74,9 +91,27 @@ export async function drainOutbox(
     }
   };
   const abandonedBefore = new Date(now.getTime() - (deps.abandonAfterMs ?? 10 * 60_000));
-  await each(await deps.orders.claimDue(now, limit, abandonedBefore), (order) => submit(deps, order));
+  let left = limit;
+  const submitDue = async () => {
+    while (left > 0) {
+      const claimed = await deps.orders.claimDue(now, left, abandonedBefore);
+      if (claimed.length === 0) return;
+      left -= claimed.length;
+      await each(claimed, (order) => submit(deps, order));
+    }
+  };
+  await submitDue();
   const leaseUntil = new Date(now.getTime() + pollInterval(deps));
+  const checked = updates.length;
   await each(await deps.orders.claimChecks(now, limit, leaseUntil), (order) => check(deps, order));
+  if (updates.slice(checked).some((update) => update.status === "filled")) await submitDue();
+  try {
+    updates.push(...(await cancelBlocked(deps)));
+    // A worker that died between an order's last move and its plan's completion left the plan live.
+    for (const planId of await deps.orders.settledPlans()) await completePlan(deps, planId);
+  } catch (error) {
+    failures.push(error);
+  }
   if (failures.length > 0)
     throw new AggregateError(failures, `${failures.length} order(s) could not be processed`);
   return updates;
@@ -247,6 +282,59 @@ async function settle(
       return null;
     }
   }
+}
+
+/**
+ * Cancels the queued orders an order they depended on left unfunded (rejected, failed, cancelled,
+ * including a sell partially filled and then cancelled); audits and posts each, then completes
+ * their plans. Also picks up what a worker that died between the two steps left behind.
+ */
+async function cancelBlocked(deps: ExecutionDeps): Promise<OrderUpdate[]> {
+  const now = deps.clock.now();
+  const cancelled = await deps.orders.cancelBlocked(now, cancellationReason);
+  const updates: OrderUpdate[] = [];
+  for (const order of cancelled) {
+    await audit(deps, order.planId, "order.cancelled", {
+      orderId: order.id,
+      accountId: order.accountId,
+      symbol: order.symbol,
+      side: order.side,
+      quantity: order.quantity.toFixed(),
+      attempt: order.attempts,
+      idempotencyKey: order.idempotencyKey,
+      reason: order.reason,
+      dependedOn: {
+        orderId: order.blockedBy.id,
+        status: order.blockedBy.status,
+        reason: order.blockedBy.reason,
+      },
+    });
+    updates.push(await notify(deps, cancelledUpdate(order)));
+  }
+  for (const planId of new Set(cancelled.map((order) => order.planId))) await completePlan(deps, planId);
+  return updates;
+}
+
+/** "cancelled: the sell of 577 VTI it depended on was rejected (the account holds 0 VTI, fewer than 577)". */
+export function cancellationReason(blockedBy: BlockingOrder): string {
+  const why = blockedBy.reason ? ` (${blockedBy.reason})` : "";
+  return `cancelled: the ${blockedBy.side} of ${blockedBy.quantity.toFixed()} ${blockedBy.symbol} it depended on was ${blockedBy.status}${why}`;
+}
+
+function cancelledUpdate(order: CancelledOrder): OrderUpdate {
+  return {
+    planId: order.planId,
+    orderId: order.id,
+    accountId: order.accountId,
+    symbol: order.symbol,
+    side: order.side,
+    quantity: order.quantity.toFixed(),
+    status: "cancelled",
+    filledQuantity: "0",
+    averagePrice: null,
+    message: order.reason,
+    attempt: order.attempts,
+  };
 }
 
 /** Once every order of the plan is final: executed when all filled, else failed. */

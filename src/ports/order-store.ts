@@ -1,6 +1,8 @@
 // The order outbox: orders written by the approval transaction, claimed and moved on by the
 // execution worker. Every move is a conditional update on the state the worker claimed, so two
-// workers never act on one order and a worker that lost its claim changes nothing.
+// workers never act on one order and a worker that lost its claim changes nothing. An order may
+// depend on others of its plan (a buy on the sells that fund it): it is claimed only once they have
+// filled, and cancelled when one of them ends without filling.
 import type { Decimal } from "../domain/decimal.ts";
 import type { PlanStatus } from "./plan-store.ts";
 import type { BookUpdate, VenueFill, VenueOrder } from "./trading-venue.ts";
@@ -29,6 +31,32 @@ export interface RecordedFills {
   filledValue: Decimal;
 }
 
+/** An order a dependency of which ended without filling. */
+export interface BlockingOrder {
+  id: string;
+  side: "buy" | "sell";
+  quantity: Decimal;
+  symbol: string;
+  status: "rejected" | "failed" | "cancelled";
+  /** The venue's reason, or why the worker gave up (null when none was recorded). */
+  reason: string | null;
+}
+
+/** A queued order cancelled because an order it depended on ended without filling. */
+export interface CancelledOrder {
+  id: string;
+  planId: string;
+  accountId: string;
+  symbol: string;
+  side: "buy" | "sell";
+  quantity: Decimal;
+  attempts: number;
+  idempotencyKey: string;
+  /** The recorded reason (the order's last error). */
+  reason: string;
+  blockedBy: BlockingOrder;
+}
+
 export interface PlanOrderState {
   id: string;
   status: OrderStatus;
@@ -36,9 +64,12 @@ export interface PlanOrderState {
 
 export interface OrderStore {
   /**
-   * Claims up to `limit` orders to submit: queued ones that are due (no nextAttemptAt, or one at
-   * or before `now`), and ones left submitting since before `abandonedBefore` (a worker died
-   * mid-call; the idempotency key makes resubmitting safe). Each moves to submitting, attempts + 1.
+   * Claims up to `limit` orders to submit, in trade order: queued ones that are due (no
+   * nextAttemptAt, or one at or before `now`), and ones left submitting since before
+   * `abandonedBefore` (a worker died mid-call; the idempotency key makes resubmitting safe); in
+   * both cases only when every order it depends on has filled, or was handed off for good (exported
+   * to a trade file: submitted, and the venue will not report back). Each moves to submitting,
+   * attempts + 1.
    */
   claimDue(now: Date, limit: number, abandonedBefore: Date): Promise<ClaimedOrder[]>;
   /** Claims up to `limit` orders working at a venue whose next check is due, pushing it to `leaseUntil`. */
@@ -70,7 +101,15 @@ export interface OrderStore {
     order: ClaimedOrder,
     update: { reason: string; now: Date; status?: "failed" | "cancelled" },
   ): Promise<boolean>;
+  /**
+   * Cancels every queued order one of whose dependencies ended rejected, failed or cancelled, with
+   * `reasonOf` that dependency as its last error; returns the orders this call cancelled, in trade
+   * order (an order cancelled by a racing call is not returned twice).
+   */
+  cancelBlocked(now: Date, reasonOf: (blockedBy: BlockingOrder) => string): Promise<CancelledOrder[]>;
   planOrders(planId: string): Promise<PlanOrderState[]>;
+  /** Plans still approved or executing that have orders, all of them final (filled, rejected, failed, cancelled). */
+  settledPlans(): Promise<string[]>;
   /** Moves the plan to `to` if its status is one of `from`; true when this call moved it. */
   setPlanStatus(
     planId: string,

@@ -1,5 +1,6 @@
 // The orders of an approved plan as one message in its thread, edited as the custodians answer:
-// one line per order with its latest status, fills as the custodian reported them.
+// one line per order with its latest status, fills as the custodian reported them, and the buys
+// that were never sent because a sell they depended on did not fill, with why.
 import type { types } from "@slack/bolt";
 import { formatMoney } from "../agent/render-plan-card.ts";
 import type { OrderUpdate } from "./slack-deps.ts";
@@ -12,6 +13,7 @@ const STATUS: Record<OrderUpdate["status"], { icon: string; word: string; settle
   rejected: { icon: ":no_entry:", word: "rejected by the custodian", settled: true },
   failed: { icon: ":x:", word: "failed", settled: true },
   exported: { icon: ":page_facing_up:", word: "exported for upload to the custodian", settled: true },
+  cancelled: { icon: ":heavy_multiplication_x:", word: "cancelled", settled: true },
 };
 
 export function isSettled(update: OrderUpdate): boolean {
@@ -31,8 +33,13 @@ export function orderLine(
     update.filledQuantity && update.averagePrice
       ? `: ${update.filledQuantity} at ${formatMoney(update.averagePrice)}`
       : "";
+  const where = `${what} in ${esc(accountName ?? update.accountId)}`;
+  // A cancellation's message says it all: "cancelled: the sell of ... it depended on was rejected (...)".
   const note = update.message && update.status !== "filled" ? ` (${esc(update.message)})` : "";
-  const line = `${what} in ${esc(accountName ?? update.accountId)}, ${status.word}${fill}${note}`;
+  const line =
+    update.status === "cancelled" && update.message
+      ? `${where}, ${esc(update.message)}`
+      : `${where}, ${status.word}${fill}${note}`;
   return style === "slack" ? `${status.icon} ${line}` : line;
 }
 
@@ -44,7 +51,13 @@ export function orderBoard(
 ): { text: string; blocks: types.KnownBlock[] } {
   const settled = updates.filter(isSettled).length;
   const heading = `*Orders for plan \`${planId}\`*: ${settled} of ${updates.length} settled`;
+  const cancelled = updates.filter((u) => u.status === "cancelled").length;
   const lines = updates.map((u) => orderLine(u, accountNames[u.accountId]));
+  if (cancelled > 0) {
+    lines.push(
+      `:warning: ${cancelled} ${cancelled === 1 ? "order was" : "orders were"} not sent: a sell that would have paid for ${cancelled === 1 ? "it" : "them"} did not fill, so the plan is not complete. Ask for a new plan once the holdings are right.`,
+    );
+  }
   const sections = chunkLines(lines.join("\n"), SLACK_LIMITS.sectionText).slice(
     0,
     SLACK_LIMITS.blocksPerMessage - 1,

@@ -1,7 +1,7 @@
 // The approval store on its own: one decision per plan, written with its orders in one
 // transaction, only while the plan is pending, unexpired and has the given hash; approvals are
 // append-only like the plan content.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { StoredPlan } from "../../src/ports/plan-store.ts";
 import { type ApprovalHarness, CLICK_AT, openApprovalHarness } from "../approval/approval-harness.ts";
 import { BACKEND } from "../support/test-database.ts";
@@ -22,6 +22,8 @@ describe(`approval store (${BACKEND})`, () => {
   beforeAll(async () => {
     h = await openApprovalHarness();
   });
+  // One live plan per household: each test approves its own Chen plan.
+  afterEach(() => h.finishLivePlans());
   afterAll(() => h.close());
 
   it("approve records the decision and one QUEUED order per trade, in trade order", async () => {
@@ -107,6 +109,68 @@ describe(`approval store (${BACKEND})`, () => {
     expect(writes.filter((w) => w.outcome === "recorded")).toHaveLength(1);
     expect(writes.filter((w) => w.outcome === "already-decided")).toHaveLength(5);
     expect(await h.written(plan.id)).toEqual({ approvals: 1, orders: 11, status: "APPROVED" });
+  });
+
+  it("each buy depends on the sells of the plan in its account", async () => {
+    const plan = await draft();
+    await h.deps.approvals.approve(write(plan));
+    const orders = await h.db.prisma.order.findMany({
+      where: { planId: plan.id },
+      orderBy: { planTrade: { seq: "asc" } },
+      include: { planTrade: true },
+    });
+    for (const order of orders) {
+      const funding = orders.filter((o) => o.side === "SELL" && o.accountId === order.accountId);
+      expect(order.dependsOn).toEqual(order.side === "BUY" ? funding.map((o) => o.id) : []);
+    }
+    expect(orders.filter((o) => o.dependsOn.length > 0)).toHaveLength(7);
+  });
+
+  it("refuses a second plan of the household while one is approved or executing, and writes nothing", async () => {
+    const first = await draft();
+    const second = await draft();
+    expect((await h.deps.approvals.approve(write(first))).outcome).toBe("recorded");
+    expect(await h.deps.approvals.approve(write(second))).toEqual({
+      outcome: "household-busy",
+      blockingPlanId: first.id,
+      blockingStatus: "approved",
+    });
+    await h.db.prisma.plan.update({ where: { id: first.id }, data: { status: "EXECUTING" } });
+    expect(await h.deps.approvals.approve(write(second))).toEqual({
+      outcome: "household-busy",
+      blockingPlanId: first.id,
+      blockingStatus: "executing",
+    });
+    expect(await h.written(second.id)).toEqual({ approvals: 0, orders: 0, status: "PENDING_APPROVAL" });
+    // Rejecting is never held up, and another household is not affected.
+    expect((await h.deps.approvals.reject({ ...write(second), reason: "one at a time" })).outcome).toBe(
+      "recorded",
+    );
+    const alvarez = await h.draftChen({ household: "hh-alvarez" });
+    expect((await h.deps.approvals.approve(write(alvarez))).outcome).toBe("recorded");
+  });
+
+  it("refuses a plan drafted before another plan of the household finished", async () => {
+    const first = await draft();
+    const second = await draft();
+    await h.deps.approvals.approve(write(first));
+    // The first plan executed at 20:03:30, after the second was drafted (20:03:00) on the book before it.
+    await h.db.prisma.plan.update({
+      where: { id: first.id },
+      data: { status: "EXECUTED", statusChangedAt: new Date("2026-11-20T20:03:30.000Z") },
+    });
+    expect(await h.deps.approvals.approve(write(second))).toEqual({
+      outcome: "household-changed",
+      changedByPlanId: first.id,
+      changedAt: "2026-11-20T20:03:30.000Z",
+    });
+    expect(await h.written(second.id)).toEqual({ approvals: 0, orders: 0, status: "PENDING_APPROVAL" });
+    // A plan that finished before this one was drafted is part of the book it was drafted on.
+    await h.db.prisma.plan.update({
+      where: { id: first.id },
+      data: { statusChangedAt: new Date("2026-11-20T20:02:59.000Z") },
+    });
+    expect((await h.deps.approvals.approve(write(second))).outcome).toBe("recorded");
   });
 
   it("approvals are append-only", async () => {

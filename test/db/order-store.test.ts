@@ -1,9 +1,10 @@
 // The order outbox on a real database: claims are exclusive, every later move is conditioned on the
-// claim, and a fill is recorded with its book change or not at all.
+// claim, a fill is recorded with its book change or not at all, a buy is claimed only once the sells
+// it depends on have filled, and a sell that ends unfilled cancels the buys waiting on it.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Decimal } from "../../src/domain/decimal.ts";
 import { isoDate } from "../../src/domain/iso-date.ts";
-import type { ClaimedOrder } from "../../src/ports/order-store.ts";
+import type { BlockingOrder, ClaimedOrder } from "../../src/ports/order-store.ts";
 import type { StoredPlan } from "../../src/ports/plan-store.ts";
 import type { VenueFill } from "../../src/ports/trading-venue.ts";
 import { type ExecutionHarness, openExecutionHarness } from "../execution/execution-harness.ts";
@@ -24,6 +25,26 @@ describe(`the order store (${BACKEND})`, () => {
     tradeDate: isoDate("2026-11-20"),
   });
 
+  /** The order as claimed now, for a move conditioned on that claim. */
+  const claimedRow = async (seq: number): Promise<ClaimedOrder> => {
+    const o = await h.db.prisma.order.findUniqueOrThrow({ where: { id: `order-${plan.id}-${seq}` } });
+    const status = o.status.toLowerCase().replace("_", "-") as ClaimedOrder["claimed"]["status"];
+    return { id: o.id, claimed: { status, attempts: o.attempts } } as ClaimedOrder;
+  };
+  /** Claimed and filled in full at 100 (no book change). */
+  const filled = async (seq: number) => {
+    const order = await claimedRow(seq);
+    const quantity = (await h.db.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).quantity;
+    const recorded = await h.orders.recordFills(order, {
+      status: "filled",
+      custodianOrderId: `test-${seq}`,
+      fills: [{ ...fill(order), quantity: new Decimal(quantity.toString()) }],
+      nextCheckAt: null,
+      now: h.clock.now(),
+    });
+    if (!recorded) throw new Error(`order ${seq} was not claimed`);
+  };
+
   beforeEach(async () => {
     h = await openExecutionHarness();
     plan = await h.approvePlan("hh-chen");
@@ -32,19 +53,105 @@ describe(`the order store (${BACKEND})`, () => {
 
   it("claims-are-exclusive-and-in-trade-order", async () => {
     const now = h.clock.now();
-    const [a, b] = await Promise.all([
-      h.orders.claimDue(now, 20, at(-10 * MINUTE)),
-      h.orders.claimDue(now, 20, at(-10 * MINUTE)),
-    ]);
-    const ids = [...a, ...b].map((o) => o.id);
-    expect(new Set(ids).size).toBe(11);
-    expect(ids).toHaveLength(11);
     const seqs = (claimed: ClaimedOrder[]) =>
       claimed.map((o) => Number(o.id.slice(`order-${plan.id}-`.length)));
-    for (const claimed of [a, b]) expect(seqs(claimed)).toEqual([...seqs(claimed)].sort((x, y) => x - y));
-    expect([...a, ...b].every((o) => o.claimed.status === "submitting" && o.attempt === 1)).toBe(true);
-    expect(await h.db.prisma.order.count({ where: { status: "SUBMITTING", attempts: 1 } })).toBe(11);
+    const claimTwice = async () => {
+      const [a, b] = await Promise.all([
+        h.orders.claimDue(now, 20, at(-10 * MINUTE)),
+        h.orders.claimDue(now, 20, at(-10 * MINUTE)),
+      ]);
+      for (const claimed of [a, b]) expect(seqs(claimed)).toEqual([...seqs(claimed)].sort((x, y) => x - y));
+      expect([...a, ...b].every((o) => o.claimed.status === "submitting" && o.attempt === 1)).toBe(true);
+      return [...seqs(a), ...seqs(b)].sort((x, y) => x - y);
+    };
+    // The sells first: every buy depends on a sell in its account.
+    expect(await claimTwice()).toEqual([0, 1, 2, 3]);
     expect(await h.orders.claimDue(now, 20, at(-10 * MINUTE))).toEqual([]);
+    for (const seq of [0, 1, 2, 3]) await filled(seq);
+    expect(await claimTwice()).toEqual([4, 5, 6, 7, 8, 9, 10]);
+    expect(await h.db.prisma.order.count({ where: { status: "SUBMITTING", attempts: 1 } })).toBe(7);
+    expect(await h.orders.claimDue(now, 20, at(-10 * MINUTE))).toEqual([]);
+  });
+
+  it("a-buy-is-claimed-once-every-sell-it-depends-on-has-filled-or-gone-to-a-trade-file", async () => {
+    const now = h.clock.now();
+    const due = async () =>
+      (await h.orders.claimDue(now, 20, at(-10 * MINUTE))).map((o) => o.id.slice(`order-${plan.id}-`.length));
+    expect(await due()).toEqual(["0", "1", "2", "3"]);
+    // The IRA's IVV sale filled: its VWO buy is due.
+    await filled(0);
+    expect(await due()).toEqual(["4"]);
+    // The Roth's VTI sale went into a trade file (submitted, nothing will report back): IEFA and VB follow it there.
+    const roth = await claimedRow(1);
+    await h.orders.markSubmitted(roth, {
+      custodianOrderId: "/exports/fidelity/x.csv",
+      nextCheckAt: null,
+      now,
+    });
+    expect(await due()).toEqual(["5", "6"]);
+    // The IBKR sale is working at a venue that reports back: its buy waits, also while partially filled.
+    const ibkr = await claimedRow(2);
+    await h.orders.markSubmitted(ibkr, { custodianOrderId: "ib-1", nextCheckAt: at(5_000), now });
+    expect(await due()).toEqual([]);
+    const [checked] = await h.orders.claimChecks(at(5_000), 10, at(10_000));
+    if (!checked) throw new Error("nothing to check");
+    await h.orders.recordFills(checked, {
+      status: "partially-filled",
+      custodianOrderId: "ib-1",
+      fills: [{ ...fill(checked), quantity: new Decimal("100") }],
+      nextCheckAt: at(10_000),
+      now,
+    });
+    expect(await due()).toEqual([]);
+    // The Schwab sale is rejected: its three buys are never due.
+    await h.orders.markRejected(await claimedRow(3), { reason: "not enough shares", now });
+    expect(await due()).toEqual([]);
+    expect(await h.db.prisma.order.count({ where: { planId: plan.id, status: "QUEUED" } })).toBe(4);
+  });
+
+  it("cancel-blocked-cancels-the-queued-orders-of-a-sell-that-ended-unfilled-once", async () => {
+    const now = h.clock.now();
+    const reasonOf = (b: BlockingOrder) => `${b.side} ${b.quantity} ${b.symbol} ${b.status}: ${b.reason}`;
+    expect(await h.orders.cancelBlocked(now, reasonOf)).toEqual([]);
+    await h.orders.claimDue(now, 20, at(-10 * MINUTE));
+    await h.orders.markRejected(await claimedRow(3), { reason: "not enough shares", now });
+    await h.orders.markFailed(await claimedRow(2), { reason: "gave up", now, status: "cancelled" });
+    await filled(0);
+    // Two workers at once: each order is cancelled, and reported, once.
+    const [a, b] = await Promise.all([
+      h.orders.cancelBlocked(now, reasonOf),
+      h.orders.cancelBlocked(now, reasonOf),
+    ]);
+    const cancelled = [...a, ...b];
+    expect(cancelled.map((o) => [o.id.slice(`order-${plan.id}-`.length), o.symbol, o.reason])).toEqual([
+      ["7", "IEFA", "sell 400 VEA cancelled: gave up"],
+      ["8", "BND", "sell 577 VTI rejected: not enough shares"],
+      ["9", "IEFA", "sell 577 VTI rejected: not enough shares"],
+      ["10", "VTEB", "sell 577 VTI rejected: not enough shares"],
+    ]);
+    expect(cancelled[1]).toMatchObject({
+      planId: plan.id,
+      accountId: "acct-chen-schwab-taxable",
+      side: "buy",
+      attempts: 0,
+      idempotencyKey: `${plan.id}:8`,
+      blockedBy: { id: `order-${plan.id}-3`, side: "sell", symbol: "VTI", status: "rejected" },
+    });
+    expect(cancelled[1]?.quantity.toFixed()).toBe("1262");
+    const rows = await h.db.prisma.order.findMany({
+      where: { planId: plan.id, status: "CANCELLED" },
+      orderBy: { planTrade: { seq: "asc" } },
+    });
+    expect(rows.map((o) => [o.id.slice(`order-${plan.id}-`.length), o.lastError])).toEqual([
+      ["2", "gave up"],
+      ["7", "sell 400 VEA cancelled: gave up"],
+      ["8", "sell 577 VTI rejected: not enough shares"],
+      ["9", "sell 577 VTI rejected: not enough shares"],
+      ["10", "sell 577 VTI rejected: not enough shares"],
+    ]);
+    // The buy whose sell filled, and those whose sell is still working, stay queued.
+    expect(await h.db.prisma.order.count({ where: { planId: plan.id, status: "QUEUED" } })).toBe(3);
+    expect(await h.orders.cancelBlocked(now, reasonOf)).toEqual([]);
   });
 
   it("a-claimed-sell-names-its-lots-as-the-account-holds-them", async () => {

@@ -1,6 +1,7 @@
 // The execution worker against a seeded database with the real stores: a plan is drafted, stored
 // and approved through the approval store (plan APPROVED, one QUEUED order per trade with the
-// trade's lots and `<planId>:<seq>` as idempotency key, in one transaction), then drained.
+// trade's lots and `<planId>:<seq>` as idempotency key, each buy depending on the sells of its
+// account, in one transaction), then drained.
 
 import { createPrismaApprovalStore } from "../../src/db/prisma-approval-store.ts";
 import { createPrismaAuditLog } from "../../src/db/prisma-audit-log.ts";
@@ -19,6 +20,7 @@ import type { BookStore } from "../../src/ports/book-store.ts";
 import type { OrderStore } from "../../src/ports/order-store.ts";
 import type { StoredPlan } from "../../src/ports/plan-store.ts";
 import type { TradingVenue } from "../../src/ports/trading-venue.ts";
+import { syncAccount } from "../support/sync-account.ts";
 import { openTestDatabase, type TestDatabase } from "../support/test-database.ts";
 
 /** The demo book is stamped 20:00 UTC (15:00 in New York); three minutes later it is fresh. */
@@ -34,8 +36,18 @@ export interface ExecutionHarness {
   paper: TradingVenue;
   /** Drafts, stores and approves a plan for the household, queueing its orders; returns the plan. */
   approvePlan(householdId: string): Promise<StoredPlan>;
+  /**
+   * The custodian's next sync of an account, as of now: the latest snapshot with `cash` instead of
+   * its cash and without the lots named in `lotsGone` (sold elsewhere; positions follow their lots).
+   */
+  syncAccount(accountId: string, change: { cash?: string; lotsGone?: string[] }): Promise<void>;
   deps(
-    overrides?: Partial<ExecutionDeps> & { schwab?: TradingVenue | null; fileExport?: TradingVenue | null },
+    overrides?: Partial<ExecutionDeps> & {
+      /** Instead of the paper custodian (e.g. one that records what it is sent). */
+      paper?: TradingVenue;
+      schwab?: TradingVenue | null;
+      fileExport?: TradingVenue | null;
+    },
   ): ExecutionDeps & {
     posted: OrderUpdate[];
   };
@@ -100,12 +112,13 @@ export async function openExecutionHarness(): Promise<ExecutionHarness> {
       }
       return { ...stored, status: "approved" };
     },
+    syncAccount: (accountId, change) => syncAccount(db.prisma, accountId, clock.now(), change),
     deps(overrides = {}) {
-      const { schwab = null, fileExport = null, ...rest } = overrides;
+      const { paper: paperVenue = paper, schwab = null, fileExport = null, ...rest } = overrides;
       const posted: OrderUpdate[] = [];
       return {
         orders,
-        venues: createVenueRouter({ paper, schwab, fileExport }),
+        venues: createVenueRouter({ paper: paperVenue, schwab, fileExport }),
         audit,
         clock,
         notify: async (update) => {

@@ -41,6 +41,20 @@ describe(`the outbox worker (${BACKEND})`, () => {
     expect(await h.db.prisma.order.count({ where: { status: "FILLED" } })).toBe(11);
   });
 
+  it("a-plan-left-live-by-a-worker-that-died-is-completed-by-the-next-drain", async () => {
+    // Every order settled, but the worker died before completing the plan: it would block its household.
+    await h.db.prisma.order.updateMany({ where: { planId: plan.id }, data: { status: "FILLED" } });
+    await h.db.prisma.order.update({ where: { id: `order-${plan.id}-3` }, data: { status: "REJECTED" } });
+    expect(await h.orders.settledPlans()).toEqual([plan.id]);
+    expect(await drainOutbox(h.deps())).toEqual([]);
+    expect((await h.db.prisma.plan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe("FAILED");
+    expect((await h.audit.read(`plan:${plan.id}`)).at(-1)).toMatchObject({
+      type: "plan.failed",
+      payload: { orders: { filled: 10, rejected: 1 } },
+    });
+    expect(await h.orders.settledPlans()).toEqual([]);
+  });
+
   it("a-sell-whose-lots-are-gone-is-rejected-and-nothing-is-written", async () => {
     // The custodian's next sync shows the VEA lot sold elsewhere before the order went out.
     const latest = await h.db.prisma.accountSnapshot.findFirstOrThrow({
@@ -65,10 +79,18 @@ describe(`the outbox worker (${BACKEND})`, () => {
     const updates: OrderUpdate[] = await drainOutbox(h.deps());
     const vea = updates.find((u) => u.orderId === `order-${plan.id}-2`);
     expect(vea).toMatchObject({ status: "rejected", message: "the account holds 0 VEA, fewer than 400" });
+    // The IEFA bought with the VEA proceeds is not bought.
+    expect(updates.find((u) => u.orderId === `order-${plan.id}-7`)).toMatchObject({
+      symbol: "IEFA",
+      status: "cancelled",
+      message:
+        "cancelled: the sell of 400 VEA it depended on was rejected (the account holds 0 VEA, fewer than 400)",
+    });
+    expect(await h.db.prisma.fill.count({ where: { orderId: `order-${plan.id}-7` } })).toBe(0);
     expect(await h.db.prisma.fill.count({ where: { orderId: `order-${plan.id}-2` } })).toBe(0);
     expect(
       await h.db.prisma.transaction.count({
-        where: { accountId: "acct-chen-ibkr-taxable", type: "SELL", source: "paper" },
+        where: { accountId: "acct-chen-ibkr-taxable", source: "paper" },
       }),
     ).toBe(0);
     expect((await h.db.prisma.plan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe("FAILED");

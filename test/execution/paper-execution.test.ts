@@ -1,6 +1,7 @@
 // The approved Chen plan drained through the paper custodian, on a real database: the fills become
 // the accounts' next snapshots and transactions, and what planning reads next is the new book.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { operatorPrincipal } from "../../src/access/principal.ts";
 import { createPrismaPlanStore } from "../../src/db/prisma-plan-store.ts";
 import { Decimal } from "../../src/domain/decimal.ts";
 import { DEFAULT_PLAN_SETTINGS } from "../../src/engine/planning/draft-plan.ts";
@@ -40,7 +41,7 @@ describe(`execution on the paper custodian (${BACKEND})`, () => {
     now: NOW,
     tradeDate: TRADE_DATE,
     conversationId: null,
-    requestedBy: "U-ADVISOR",
+    principal: operatorPrincipal("paper-execution-test"),
     allowStale: false,
   });
   // Selling the small VWO loss in the IBKR account, and buying back the VEA the plan harvests.

@@ -1,6 +1,7 @@
 // Orders for the Chen household's Schwab brokerage account go to the Schwab Advisor Trading API (a
 // local fake that checks every request against the spec); the other accounts fill on paper.
-// Trade order: 3 = sell 577 VTI (three lots), 8 = buy BND, 9 = buy IEFA, 10 = buy VTEB.
+// Trade order: 3 = sell 577 VTI (three lots), 8 = buy BND, 9 = buy IEFA, 10 = buy VTEB; the three
+// buys are paid for by the VTI sale, so they go to Schwab only once it has filled.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { drainOutbox, type OrderUpdate } from "../../src/execution/drain-outbox.ts";
 import { clientOrderIdentifierOf, schwabAccountRefOf } from "../../src/execution/schwab-order.ts";
@@ -65,13 +66,11 @@ describe(`execution through the Schwab Advisor Trading API (${BACKEND})`, () => 
 
   it("sends-the-documented-order-with-specific-lots-and-fills-on-the-next-check", async () => {
     const first = await drainOutbox(deps());
-    expect(first.filter((u) => u.status === "submitted").map((u) => u.symbol)).toEqual([
-      "VTI",
-      "BND",
-      "IEFA",
-      "VTEB",
-    ]);
+    expect(first.filter((u) => u.status === "submitted").map((u) => u.symbol)).toEqual(["VTI"]);
     expect(first.filter((u) => u.status === "filled")).toHaveLength(7);
+    // The buys wait for the sale that pays for them.
+    for (const seq of [8, 9, 10]) expect(await order(seq)).toMatchObject({ status: "QUEUED", attempts: 0 });
+    expect(submitsFor("BND")).toEqual([]);
 
     const [request] = submitsFor("VTI");
     const ref = schwabAccountRefOf(
@@ -117,9 +116,6 @@ describe(`execution through the Schwab Advisor Trading API (${BACKEND})`, () => 
         },
       ],
     });
-    const [bnd] = submitsFor("BND");
-    expect(bnd?.body).toMatchObject({ equityOrderItems: [{ transactionType: { type: "Buy" } }] });
-    expect(JSON.stringify(bnd?.body)).not.toContain("taxLot");
     const vti = fake.orders.find((o) => o.symbol === "VTI");
     expect(await order(3)).toMatchObject({
       status: "SUBMITTED",
@@ -127,13 +123,23 @@ describe(`execution through the Schwab Advisor Trading API (${BACKEND})`, () => 
       attempts: 1,
     });
 
-    // Not due for a check yet; then filled when Schwab reports it.
+    // Not due for a check yet; then filled when Schwab reports it, and the buys go out at once.
     expect(await drainOutbox(deps())).toEqual([]);
     fillEverything();
     h.clock.advance(POLL_MS);
+    const sold = await drainOutbox(deps());
+    expect(sold.map((u) => [u.symbol, u.status, u.filledQuantity, u.averagePrice])).toEqual([
+      ["VTI", "filled", "577", "310"],
+      ["BND", "submitted", "0", null],
+      ["IEFA", "submitted", "0", null],
+      ["VTEB", "submitted", "0", null],
+    ]);
+    const [bnd] = submitsFor("BND");
+    expect(bnd?.body).toMatchObject({ equityOrderItems: [{ transactionType: { type: "Buy" } }] });
+    expect(JSON.stringify(bnd?.body)).not.toContain("taxLot");
+    h.clock.advance(POLL_MS);
     const filled = await drainOutbox(deps());
     expect(filled.map((u) => [u.symbol, u.status, u.filledQuantity, u.averagePrice])).toEqual([
-      ["VTI", "filled", "577", "310"],
       ["BND", "filled", "1262", "72.5"],
       ["IEFA", "filled", "382", "78"],
       ["VTEB", "filled", "1171", "50.2"],
@@ -246,17 +252,28 @@ describe(`execution through the Schwab Advisor Trading API (${BACKEND})`, () => 
     const audited = (await h.audit.read(`plan:${plan.id}`)).find((e) => e.type === "order.rejected");
     expect(audited?.payload).toMatchObject({ reason: rejected?.message, symbol: "VTI" });
 
-    // Never retried; the plan fails once everything else has filled.
-    fillEverything();
-    h.clock.advance(60_000);
-    await drainOutbox(deps());
-    expect(submitsFor("VTI")).toHaveLength(1);
+    // The buys it was to pay for are cancelled, never sent; everything else filled, so the plan failed.
+    expect(updates.filter((u) => u.status === "cancelled").map((u) => [u.symbol, u.message])).toEqual(
+      ["BND", "IEFA", "VTEB"].map((symbol) => [
+        symbol,
+        `cancelled: the sell of 577 VTI it depended on was rejected (${rejected?.message})`,
+      ]),
+    );
     expect((await h.db.prisma.plan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe("FAILED");
     expect((await events()).at(-1)).toBe("plan.failed");
+    // Never retried, and nothing else goes to Schwab.
+    fillEverything();
+    h.clock.advance(60_000);
+    expect(await drainOutbox(deps())).toEqual([]);
+    expect(fake.submits().map((r) => JSON.stringify(r.body).includes('"value":"VTI"'))).toEqual([true]);
   });
 
   it("a-validation-refusal-is-rejected-with-schwabs-message", async () => {
     fake.refuse.set("VTEB", "Insufficient buying power for this order.");
+    await drainOutbox(deps());
+    fillEverything();
+    h.clock.advance(POLL_MS);
+    // The VTI sale fills, and the VTEB buy it pays for is sent, and refused.
     const updates = await drainOutbox(deps());
     expect(update(updates, 10)).toMatchObject({
       status: "rejected",
@@ -282,6 +299,11 @@ describe(`execution through the Schwab Advisor Trading API (${BACKEND})`, () => 
       message: "gave up after 3 attempts: Schwab answered 503: no details",
     });
     expect(await order(3)).toMatchObject({ status: "FAILED", attempts: 3 });
+    expect(last.filter((u) => u.status === "cancelled").map((u) => u.symbol)).toEqual([
+      "BND",
+      "IEFA",
+      "VTEB",
+    ]);
     expect(fake.orders.filter((o) => o.symbol === "VTI")).toHaveLength(0);
     const types = (await events()).filter((t) => t.startsWith("order.") && t !== "order.filled");
     expect(types.filter((t) => t === "order.retry")).toHaveLength(2);

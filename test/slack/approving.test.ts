@@ -4,7 +4,9 @@
 // freshly seeded database and a new Chen plan drafted in a thread.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { REASON_BLOCK, REASON_INPUT, REJECT_VIEW } from "../../src/slack/plan-button-value.ts";
+import type { DecisionOutcome } from "../../src/slack/slack-deps.ts";
 import { blockActions, mentionEvent, viewSubmission } from "../support/fake-slack.ts";
+import { syncAccount } from "../support/sync-account.ts";
 import { BACKEND } from "../support/test-database.ts";
 import {
   ADVISOR,
@@ -145,6 +147,9 @@ describe(`approving in Slack (${BACKEND})`, () => {
   it("the requester cannot approve their own plan (four eyes)", async () => {
     await h.close();
     h = await openSlackHarness();
+    // Drafting needs the advisor role: Ben advises the Chen household as well as approving for it.
+    const ben = must(await h.opened.users.findBySlackId(APPROVER), "Ben");
+    await h.opened.users.grant(ben.id, "hh-chen", "ADVISOR");
     const own = await askForChen(h, APPROVER);
     h.slack.reset();
     expect((await click(h, own, APPROVER)).status).toBe(200);
@@ -312,5 +317,107 @@ describe(`approving in Slack (${BACKEND})`, () => {
       orders: 0,
       status: "pending-approval",
     });
+  });
+});
+
+describe(`one live plan per household, and buys that wait for their sells, in Slack (${BACKEND})`, () => {
+  let h: SlackHarness;
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  const boardOf = (planId: string) =>
+    h.slack
+      .callsTo("chat.postMessage", "chat.update")
+      .filter((c) => String(c.args.text).startsWith(`Orders for plan ${planId}`))
+      .at(-1);
+
+  it("two-chen-plans-approved-at-once: one executes, the other is refused as busy in its thread", async () => {
+    // The winner's orders go out only once both clicks are decided, so the second sees the first live.
+    let decided = 0;
+    let bothDecided: () => void = () => {};
+    const barrier = new Promise<void>((resolve) => {
+      bothDecided = resolve;
+    });
+    h = await openSlackHarness({
+      override: (wired) => ({
+        decide: async (request) => {
+          const outcome: DecisionOutcome = await wired.decide(request);
+          if (++decided === 2) bothDecided();
+          return outcome;
+        },
+        executeApproved: async (planId, notify) => {
+          await barrier;
+          return wired.executeApproved(planId, notify);
+        },
+      }),
+    });
+    const first = await askForChen(h);
+    h.clock.advance(30_000);
+    const second = await askForChen(h);
+    expect(second.planId).not.toBe(first.planId);
+    h.slack.reset();
+
+    const responses = await Promise.all([click(h, first, APPROVER), click(h, second, APPROVER)]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    await h.app.idle();
+
+    const [approval, ...others] = await h.db.prisma.approval.findMany();
+    expect(others).toEqual([]);
+    const winner = [first, second].find((c) => c.planId === approval?.planId);
+    const loser = [first, second].find((c) => c !== winner);
+    if (!winner || !loser) throw new Error("no single approved plan");
+    expect((await h.opened.plans.getPlan(winner.planId))?.status).toBe("executed");
+    expect((await h.opened.plans.getPlan(loser.planId))?.status).toBe("pending-approval");
+    expect(await h.db.prisma.order.count()).toBe(11);
+    expect(await h.db.prisma.fill.count()).toBe(11);
+
+    // The other click: an ephemeral refusal in its own thread; its card keeps its buttons.
+    const ephemerals = h.slack.callsTo("chat.postEphemeral");
+    expect(ephemerals).toHaveLength(1);
+    expect(ephemerals[0]?.args).toMatchObject({ user: APPROVER, thread_ts: loser.threadTs });
+    expect(String(ephemerals[0]?.args.text)).toBe(
+      `:no_entry: Plan ${winner.planId} for this household is still executing; approve this one after it finishes, or ask for a new plan. Nothing was approved, rejected or sent.`,
+    );
+    expect(cardUpdates(h, loser)).toHaveLength(0);
+    expect(textOf(must(boardOf(winner.planId), "the winner's order board"))).toContain("11 of 11 settled");
+    expect(boardOf(loser.planId)).toBeUndefined();
+  });
+
+  it("a-sell-the-custodian-rejects-cancels-its-buys-and-the-thread-says-which-and-why", async () => {
+    // Between the approval and the orders, the custodian's sync shows the 2020 VTI lot sold elsewhere.
+    h = await openSlackHarness({
+      override: (wired) => ({
+        executeApproved: async (planId, notify) => {
+          await syncAccount(h.db.prisma, "acct-chen-schwab-taxable", h.clock.now(), {
+            lotsGone: ["lot-chen-schwab-taxable-vti-2020-11-20"],
+          });
+          return wired.executeApproved(planId, notify);
+        },
+      }),
+    });
+    const card = await askForChen(h);
+    h.slack.reset();
+    expect((await click(h, card, APPROVER)).status).toBe(200);
+    await h.app.idle();
+
+    const orders = await h.db.prisma.order.findMany({ where: { planId: card.planId } });
+    const count = (status: string) => orders.filter((o) => o.status === status).length;
+    expect([count("FILLED"), count("REJECTED"), count("CANCELLED")]).toEqual([7, 1, 3]);
+    expect((await h.opened.plans.getPlan(card.planId))?.status).toBe("failed");
+
+    const board = textOf(must(boardOf(card.planId), "the order board"));
+    expect(board).toContain("11 of 11 settled");
+    expect(board).toContain(
+      "SELL 577 VTI in David - Schwab brokerage, rejected by the custodian (the account holds 400 VTI, fewer than 577)",
+    );
+    for (const buy of ["BUY 1262 BND", "BUY 382 IEFA", "BUY 1171 VTEB"]) {
+      expect(board).toContain(
+        `:heavy_multiplication_x: ${buy} in David - Schwab brokerage, cancelled: the sell of 577 VTI it depended on was rejected (the account holds 400 VTI, fewer than 577)`,
+      );
+    }
+    expect(board).toContain(
+      ":warning: 3 orders were not sent: a sell that would have paid for them did not fill",
+    );
   });
 });
