@@ -36,6 +36,13 @@ describe("loadConfig", () => {
     });
   });
 
+  it("the assistant's replies link nowhere unless LOTWISE_LINK_HOSTS names the hosts", () => {
+    expect(loadConfig({}, { isTty: false }).links.hosts).toEqual([]);
+    expect(
+      loadConfig({ LOTWISE_LINK_HOSTS: "Docs.Example.com, wiki.example.com" }, { isTty: false }).links.hosts,
+    ).toEqual(["docs.example.com", "wiki.example.com"]);
+  });
+
   it("treats empty variables as unset", () => {
     expect(loadConfig({ DATABASE_URL: "", LOG_LEVEL: "" }, { isTty: false }).database.kind).toBe("pglite");
   });
@@ -53,6 +60,8 @@ describe("loadConfig", () => {
     [{ LOTWISE_FOUR_EYES: "yes" }, "LOTWISE_FOUR_EYES"],
     [{ IBKR_FLEX_QUERY_ID: "my-query" }, "IBKR_FLEX_QUERY_ID"],
     [{ QUOTES_URL: "ftp://quotes" }, "QUOTES_URL"],
+    [{ LOTWISE_LINK_HOSTS: "https://docs.example.com" }, "LOTWISE_LINK_HOSTS"],
+    [{ LOTWISE_LINK_HOSTS: "docs.example.com wiki.example.com" }, "LOTWISE_LINK_HOSTS"],
   ])("names the bad variable in %j", (env, name) => {
     expect(() => loadConfig(env, { isTty: false })).toThrow(ConfigError);
     expect(() => loadConfig(env, { isTty: false })).toThrow(

@@ -1,5 +1,6 @@
 // What a tool returned, as the rest of the app (grounding guard, plan card, evals) sees it.
 import type { ToolOutcome } from "../../tools/tool.ts";
+import { fenceOutcome, unfence } from "./fence-custodian-text.ts";
 
 /**
  * One tool run that produced a validated outcome: `ok: true` with the tool's output, or `ok: false`
@@ -14,9 +15,13 @@ export interface ToolResultRecord {
   output: unknown;
 }
 
-/** The tool_result text the model reads: the outcome as JSON, `{ ok: true, value }` or `{ ok: false, code, message }`. */
-export function encodeOutcome(outcome: ToolOutcome<unknown>): string {
-  return JSON.stringify(outcome);
+/**
+ * The tool_result text the model reads: the outcome as JSON, `{ ok: true, value }` or
+ * `{ ok: false, code, message }`, with custodian text fenced as data (see fence-custodian-text.ts);
+ * without the tool's name every tool's fields are fenced.
+ */
+export function encodeOutcome(outcome: ToolOutcome<unknown>, toolName?: string): string {
+  return JSON.stringify(fenceOutcome(outcome, toolName));
 }
 
 export function recordOf(toolUseId: string, name: string, input: unknown, outcome: ToolOutcome<unknown>) {
@@ -24,12 +29,12 @@ export function recordOf(toolUseId: string, name: string, input: unknown, outcom
   return { toolUseId, name, input, ok: outcome.ok, output } satisfies ToolResultRecord;
 }
 
-/** Reads back an outcome written by encodeOutcome; null for anything else. */
+/** Reads back an outcome written by encodeOutcome, fences removed; null for anything else. */
 export function decodeOutcome(content: unknown): ToolOutcome<unknown> | null {
   if (typeof content !== "string") return null;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(content);
+    parsed = unfence(JSON.parse(content));
   } catch {
     return null;
   }

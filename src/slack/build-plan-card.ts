@@ -2,6 +2,8 @@
 // household, data as-of, drift before/after per class, each trade with its lots and expected
 // gain/loss, harvested losses with their tax value and replacement rule, warnings, and the Approve
 // (with a confirmation dialog) and Reject buttons. Pure: the same plan gives the same blocks.
+// Names and symbols come from custodian files and records people typed: each is escaped (no mention,
+// command or link), and no text object lets Slack auto-link on its own (`verbatim`).
 //
 // Long plans stay readable and inside Slack's limits (50 blocks, 3,000 characters a section): the
 // card shows the summary and the first trades (a few lots each) and says what it left out; the full
@@ -136,7 +138,11 @@ export function buildPlanCard(
 // --- blocks ---------------------------------------------------------------------------------------
 
 function section(text: string): KnownBlock {
-  return { type: "section", text: { type: "mrkdwn", text: truncate(text, SLACK_LIMITS.sectionText) } };
+  return { type: "section", text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)) };
+}
+
+function mrkdwn(text: string): types.MrkdwnElement {
+  return { type: "mrkdwn", text, verbatim: true };
 }
 
 function context(texts: string[]): KnownBlock {
@@ -144,14 +150,14 @@ function context(texts: string[]): KnownBlock {
     type: "context",
     elements: texts
       .slice(0, SLACK_LIMITS.contextElements)
-      .map((text) => ({ type: "mrkdwn", text: truncate(text, SLACK_LIMITS.sectionText) })),
+      .map((text) => mrkdwn(truncate(text, SLACK_LIMITS.sectionText))),
   };
 }
 
 function codeBlock(lines: string[]): { text: string; cut: boolean } {
   // Leaves room for the heading of the section the table sits in.
   const max = SLACK_LIMITS.sectionText - 200;
-  const table = lines.join("\n");
+  const table = lines.map(escapeMrkdwn).join("\n");
   return { text: `\`\`\`${truncate(table, max)}\`\`\``, cut: table.length > max };
 }
 
@@ -184,7 +190,7 @@ function summaryFields(plan: Plan): KnownBlock {
     type: "section",
     fields: fields
       .slice(0, SLACK_LIMITS.sectionFields)
-      .map((text) => ({ type: "mrkdwn", text: truncate(text, SLACK_LIMITS.fieldText) })),
+      .map((text) => mrkdwn(truncate(text, SLACK_LIMITS.fieldText))),
   };
 }
 
@@ -192,12 +198,13 @@ function harvestText(plan: Plan): string {
   if (plan.harvested.length === 0) return "*Harvested losses*: none.";
   const lines = plan.harvested.map((h) => {
     const rule = h.replacement ? replacementRule(plan, h.symbol, h.replacement) : null;
+    const symbol = escapeMrkdwn(h.symbol);
     const replaced = h.replacement
-      ? `replaced by ${h.replacement}${rule ? ` (${escapeMrkdwn(rule)})` : ""}`
+      ? `replaced by ${escapeMrkdwn(h.replacement)}${rule ? ` (${escapeMrkdwn(rule)})` : ""}`
       : "not replaced";
     return (
-      `• ${h.symbol}: ${formatMoney(h.loss)} ${h.term}-term loss, estimated tax value ${formatMoney(h.estimatedTaxValue)}; ` +
-      `${replaced}; no rebuy of ${h.symbol} before ${h.rebuyFrom}`
+      `• ${symbol}: ${formatMoney(h.loss)} ${h.term}-term loss, estimated tax value ${formatMoney(h.estimatedTaxValue)}; ` +
+      `${replaced}; no rebuy of ${symbol} before ${h.rebuyFrom}`
     );
   });
   return `*Harvested losses* (${plan.harvested.length})\n${lines.join("\n")}`;
@@ -215,7 +222,7 @@ function tradeText(
     trade.taxable ? "taxable" : "tax-advantaged",
     trade.purposes.join(", "),
   ].join(" · ");
-  const lines = [`*${tradeTitle(trade)}* · ${tradeAmountText(trade)}`, where];
+  const lines = [`*${escapeMrkdwn(tradeTitle(trade))}* · ${tradeAmountText(trade)}`, where];
   const lots = trade.lots.slice(0, maxLots);
   for (const lot of lots) lines.push(`• ${escapeMrkdwn(lotText(lot))}`);
   const moreLots = trade.lots.length - lots.length;
@@ -223,7 +230,9 @@ function tradeText(
   const expected = expectedText(trade);
   if (expected) lines.push(expected);
   if (trade.replaces) {
-    lines.push(`Replaces ${trade.replaces.symbol}: ${escapeMrkdwn(trade.replaces.allowedBecause)}`);
+    lines.push(
+      `Replaces ${escapeMrkdwn(trade.replaces.symbol)}: ${escapeMrkdwn(trade.replaces.allowedBecause)}`,
+    );
   }
   return { text: lines.join("\n"), cut: moreLots > 0 };
 }
@@ -268,17 +277,16 @@ function outcomeBlock(
     return {
       type: "section",
       block_id: CARD_BLOCK_IDS.outcome,
-      text: { type: "mrkdwn", text: truncate(text, SLACK_LIMITS.sectionText) },
+      text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)),
     };
   }
   if (stored.status !== "pending-approval") {
     return {
       type: "section",
       block_id: CARD_BLOCK_IDS.outcome,
-      text: {
-        type: "mrkdwn",
-        text: `This plan is ${STATUS_WORDS[stored.status]}: it can no longer be approved. Ask again for a fresh plan.`,
-      },
+      text: mrkdwn(
+        `This plan is ${STATUS_WORDS[stored.status]}: it can no longer be approved. Ask again for a fresh plan.`,
+      ),
     };
   }
   const value = encodePlanRef({ planId: stored.id, planHash: stored.hash });
@@ -295,14 +303,13 @@ function outcomeBlock(
         value,
         confirm: {
           title: { type: "plain_text", text: "Approve this plan?" },
-          text: {
-            type: "mrkdwn",
-            text: truncate(
+          text: mrkdwn(
+            truncate(
               `Approve ${trades} ${trades === 1 ? "trade" : "trades"} for ${escapeMrkdwn(householdName)}? ` +
                 "The orders go to the custodians as soon as you confirm.",
               SLACK_LIMITS.confirmText,
             ),
-          },
+          ),
           confirm: { type: "plain_text", text: "Approve and send" },
           deny: { type: "plain_text", text: "Cancel" },
           style: "primary",

@@ -1,6 +1,7 @@
 // The full detail of a plan as plain text (every trade and every lot, every finding): uploaded as a
 // file beside a card that had to leave things out, and printed by the terminal front end on request.
-// Rendered from the stored plan alone; figures are formatted, never computed.
+// Rendered from the stored plan alone; figures are formatted, never computed. Names from custodian
+// data cannot hide or reorder text (control and bidi characters are dropped).
 import { formatMoney, modelText } from "../agent/render-plan-card.ts";
 import type { PlanFinding } from "../engine/planning/plan.ts";
 import type { StoredPlan } from "../ports/plan-store.ts";
@@ -15,7 +16,7 @@ import {
   tradeTitle,
 } from "./plan-card-parts.ts";
 import type { HouseholdLabel } from "./slack-deps.ts";
-import { utcText } from "./slack-limits.ts";
+import { dropHiddenControls, utcText } from "./slack-limits.ts";
 
 export function renderPlanDetailText(
   stored: Pick<StoredPlan, "id" | "hash" | "status" | "expiresAt" | "plan">,
@@ -74,7 +75,7 @@ export function renderPlanDetailText(
       );
     }
   }
-  return `${lines.join("\n")}\n`;
+  return `${dropHiddenControls(lines.join("\n"))}\n`;
 }
 
 function findingLines(title: string, findings: readonly PlanFinding[]): string[] {

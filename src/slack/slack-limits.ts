@@ -47,9 +47,49 @@ export function chunkLines(text: string, max: number): string[] {
   return chunks;
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+/**
+ * Data text (custodian names, model prose, reasons people typed) made safe for mrkdwn: the three
+ * characters Slack treats as control characters are escaped, so nothing becomes a mention
+ * (`<!channel>`, `<@U…>`, `<!subteam^…>`), a command (`<!date…>`) or a `<url|label>` link; anything
+ * Slack would auto-link is broken (see breakLinks); control and bidirectional-override characters,
+ * which can hide or reorder what a reader sees, are dropped.
+ */
 export function escapeMrkdwn(text: string): string {
+  return breakLinks(escapeControlCharacters(dropHiddenControls(text)));
+}
+
+/** Without control characters (tab and line feed kept) and bidirectional overrides. */
+export function dropHiddenControls(text: string): string {
+  return text.replace(HIDDEN_CONTROLS, "");
+}
+
+/** `&`, `<` and `>` as entities: all a URL inside a link the code itself builds needs. */
+export function escapeControlCharacters(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+// C0 controls but tab and line feed, DEL and C1, bidi embeddings, overrides and isolates.
+const HIDDEN_CONTROLS = /(?![\t\n])[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+
+/** U+2060 WORD JOINER: zero width and invisible, and no character of a URL or a host name. */
+export const LINK_BREAK = "\u2060";
+
+/** A word Slack could turn into a link: a URL, a www. name, a host, an IPv4 address, an email address. */
+const LINKISH =
+  /[a-z][a-z0-9+.-]*:\/\/|(?:^|[^a-z0-9])www\.|[a-z0-9]\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3}|^mailto:/i;
+
+/**
+ * Slack auto-links bare `https://…`, `www.…` and host names in mrkdwn (and in a message's plain
+ * `text`), with no way to turn that off for `text`. So in every word that looks like one, a word
+ * joiner goes before each `.`, `:` and `@`: a reader sees the same characters, but no scheme, host
+ * or address is left for Slack to recognise. Chosen over wrapping the word in inline code, which
+ * breaks when the text already sits inside a code span or block (the detail messages, /lotwise
+ * echoes) and would then leave the URL outside the code, linked.
+ */
+export function breakLinks(text: string): string {
+  return text.replace(/\S+/g, (word) =>
+    LINKISH.test(word) ? word.replace(/[.:@]/g, (mark) => `${LINK_BREAK}${mark}`) : word,
+  );
 }
 
 /**

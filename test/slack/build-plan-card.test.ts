@@ -7,7 +7,7 @@ import type { Plan, PlanTrade } from "../../src/engine/planning/plan.ts";
 import { buildPlanCard, type PlanCard } from "../../src/slack/build-plan-card.ts";
 import { parsePlanRef } from "../../src/slack/plan-button-value.ts";
 import { renderPlanDetailText } from "../../src/slack/plan-detail-text.ts";
-import { SLACK_LIMITS } from "../../src/slack/slack-limits.ts";
+import { LINK_BREAK, SLACK_LIMITS } from "../../src/slack/slack-limits.ts";
 import { demoFamilies, demoHousehold, demoModel, demoPolicy } from "../support/demo-household.ts";
 
 function demoPlan(householdId: string): Plan {
@@ -232,10 +232,60 @@ describe("buildPlanCard", () => {
   it("escapes names from custodian data so they cannot ping or link", () => {
     const plan: Plan = {
       ...chen,
-      trades: chen.trades.map((t) => ({ ...t, accountName: "<!everyone> & <https://evil.example|x>" })),
+      trades: chen.trades.map((t) => ({
+        ...t,
+        accountName: "<!everyone> & <https://evil.example|x> [Approve now](https://evil.example/approve)",
+        symbol: "<!here>",
+        replaces: t.replaces ? { ...t.replaces, symbol: "www.evil.example" } : null,
+      })),
+      harvested: chen.harvested.map((h) => ({ ...h, symbol: "<@U0EVIL>", replacement: "evil.example" })),
+      drift: {
+        ...chen.drift,
+        before: chen.drift.before.map((c) => ({ ...c, assetClassId: "<!channel>" })),
+      },
     };
-    const text = allText(buildPlanCard(stored(plan)));
-    expect(text).not.toContain("<!everyone>");
-    expect(text).toContain("&lt;!everyone&gt; &amp; &lt;https://evil.example|x&gt;");
+    const card = buildPlanCard(stored(plan), { household: { name: "<!subteam^S1> Chen", custodians: {} } });
+    // The header is plain_text, which Slack shows as it is; everything else is mrkdwn.
+    expect(card.blocks[0]).toEqual({
+      type: "header",
+      text: { type: "plain_text", text: "Plan for <!subteam^S1> Chen" },
+    });
+    const mrkdwn = JSON.stringify(card.blocks.slice(1));
+    const text = mrkdwn.replaceAll(LINK_BREAK, "");
+    expect(mrkdwn).not.toMatch(
+      /<!(everyone|here|channel|subteam)|<@U0EVIL>|<https?:|https?:\/\/|www\.|evil\.example/,
+    );
+    expect(text).toContain(
+      "&lt;!everyone&gt; &amp; &lt;https://evil.example|x&gt; [Approve now](https://evil.example/approve)",
+    );
+    expect(text).toContain("SELL 577 &lt;!here&gt;");
+    expect(text).toContain("&lt;@U0EVIL&gt;: $2,400.00 long-term loss");
+    expect(text).toContain("&lt;!channel&gt;");
+    expect(text).toContain("for &lt;!subteam^S1&gt; Chen?");
+    expect(card.text).toBe("Plan for &lt;!subteam^S1&gt; Chen: 11 trades, awaiting approval");
+  });
+
+  it("the detail text drops control and bidi characters from custodian names (terminal escapes, reordering)", () => {
+    const plan: Plan = {
+      ...chen,
+      trades: chen.trades.map((t) => ({ ...t, accountName: "Joint\u001b[2J\u202Elavorppa\u202C" })),
+    };
+    const detail = renderPlanDetailText(stored(plan));
+    expect(detail).toContain("Joint[2Jlavorppa (");
+    for (const hidden of ["\u001b", "\u202c", "\u202e"]) expect(detail).not.toContain(hidden);
+  });
+
+  it("no text object lets Slack auto-link or parse names on its own", () => {
+    const objects: { type: string; verbatim?: boolean }[] = [];
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(collect);
+      else if (typeof value === "object" && value !== null) {
+        if ((value as { type?: string }).type === "mrkdwn") objects.push(value as { type: string });
+        Object.values(value).forEach(collect);
+      }
+    };
+    collect(card.blocks);
+    expect(objects.length).toBeGreaterThan(10);
+    expect(objects.filter((o) => o.verbatim !== true)).toEqual([]);
   });
 });

@@ -68,13 +68,13 @@ describe("requests", () => {
 
 describe("replies and progress", () => {
   it("turns the model's markdown into mrkdwn, escaped, and notes a fallback", () => {
-    expect(toMrkdwn("**Plan** for [Chen](https://example.com)\n## Trades")).toBe(
-      "*Plan* for <https://example.com|Chen>\n*Trades*",
-    );
+    expect(
+      toMrkdwn("**Plan** for [Chen](https://example.com)\n## Trades", { linkHosts: ["example.com"] }),
+    ).toBe("*Plan* for <https://example.com|Chen>\n*Trades*");
     const message = answerMessage({ text: "Use <!here> & **go**", fallbackReason: "no-api-key" });
-    expect(message.text).toBe("Use &lt;!here&gt; &amp; **go**");
+    expect(message.text).toBe("Use &lt;!here&gt; &amp; *go*");
     expect(message.blocks).toEqual([
-      { type: "section", text: { type: "mrkdwn", text: "Use &lt;!here&gt; &amp; *go*" } },
+      { type: "section", text: { type: "mrkdwn", text: "Use &lt;!here&gt; &amp; *go*", verbatim: true } },
       {
         type: "context",
         elements: [
