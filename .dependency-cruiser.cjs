@@ -34,6 +34,14 @@ module.exports = {
       },
     },
     {
+      name: "access-is-policy",
+      comment:
+        "src/access (who may see and do what) is a pure policy over principals: it imports only the domain and ports.",
+      severity: "error",
+      from: { path: "^src/access/" },
+      to: { pathNot: ["^src/access/", "^src/domain/", "^src/ports/"] },
+    },
+    {
       name: "tools-stay-thin",
       comment: "tools/ reach data through ports, never the db, Slack, the agent loop or the CLI.",
       severity: "error",

@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives a validated Config.
 import { resolve } from "node:path";
 import { z } from "zod";
+import { AUDIT_KEY_FORMAT, parseAuditKey } from "./audit/audit-key.ts";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -62,11 +63,33 @@ export const EnvSchema = z.object({
       .optional(),
   ),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
+  LOTWISE_USER: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^[UW][A-Z0-9]{2,}$/, "must be a Slack user id like U0ADVISOR1")
+      .optional(),
+  ),
   LOTWISE_PLAN_TTL_MINUTES: z.preprocess(
     emptyAsUndefined,
     z.coerce.number().int().min(1).max(10080).default(15),
   ),
   LOTWISE_FOUR_EYES: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
+  LOTWISE_LINK_HOSTS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((value) => value.split(",").map((host) => host.trim().toLowerCase()))
+      .refine(
+        (hosts) =>
+          hosts.every((host) =>
+            /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host),
+          ),
+        "must be host names separated by commas, like docs.example.com,wiki.example.com",
+      )
+      .default([]),
+  ),
   SCHWAB_TRADER_API_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
   SCHWAB_ACCESS_TOKEN: z.preprocess(emptyAsUndefined, z.string().trim().min(1).optional()),
   SCHWAB_ACCOUNTS_API_URL: z.preprocess(
@@ -84,6 +107,14 @@ export const EnvSchema = z.object({
   ),
   QUOTES_URL: z.preprocess(emptyAsUndefined, httpUrl.default("https://api.tradier.com/v1")),
   QUOTES_API_KEY: z.preprocess(emptyAsUndefined, z.string().trim().min(1).optional()),
+  LOTWISE_AUDIT_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((value) => parseAuditKey(value).ok, `must be ${AUDIT_KEY_FORMAT}`)
+      .optional(),
+  ),
+  LOTWISE_AUDIT_SINK: z.preprocess(emptyAsUndefined, z.string().optional()),
   LOTWISE_MODEL: z.preprocess(
     emptyAsUndefined,
     z
@@ -97,6 +128,8 @@ export type EnvSchema = z.infer<typeof EnvSchema>;
 export interface Config {
   database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string };
   home: string;
+  /** The lotwise user (Slack id) CLI commands act as unless --as names one; null: the local operator. */
+  cliUser: string | null;
   log: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
   /** The model behind the assistant; without an API key the deterministic fallback answers. */
   assistant: { apiKey: string | null; baseUrl: string | null; model: string };
@@ -108,6 +141,8 @@ export interface Config {
     apiUrl: string | null;
     port: number;
   };
+  /** Hosts the assistant's replies may link to in Slack (LOTWISE_LINK_HOSTS); none by default. */
+  links: { hosts: string[] };
   approval: {
     /** Minutes a drafted plan can be approved for. */
     planTtlMinutes: number;
@@ -125,6 +160,11 @@ export interface Config {
   };
   /** `lotwise prices refresh`: the real-time quotes provider. */
   quotes: { url: string; apiKey: string | null };
+  /**
+   * Signing audit checkpoints and exports: LOTWISE_AUDIT_KEY, else the key file (generated once);
+   * checkpoints are also appended to the sink, a file outside the database.
+   */
+  audit: { key: string | null; keyFile: string; sink: string };
 }
 
 export class ConfigError extends Error {
@@ -148,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { isTty: boolean }):
       ? { kind: "postgres", url: values.DATABASE_URL }
       : { kind: "pglite", dataDir: resolve(home, "pgdata") },
     home,
+    cliUser: values.LOTWISE_USER ?? null,
     log: {
       level: values.LOG_LEVEL,
       pretty: values.LOG_FORMAT ? values.LOG_FORMAT === "pretty" : options.isTty,
@@ -164,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { isTty: boolean }):
       apiUrl: values.SLACK_API_URL ?? null,
       port: values.PORT,
     },
+    links: { hosts: values.LOTWISE_LINK_HOSTS },
     approval: {
       planTtlMinutes: values.LOTWISE_PLAN_TTL_MINUTES,
       fourEyes: values.LOTWISE_FOUR_EYES === "true",
@@ -179,6 +221,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { isTty: boolean }):
       ibkrFlexUrl: values.IBKR_FLEX_URL,
     },
     quotes: { url: values.QUOTES_URL, apiKey: values.QUOTES_API_KEY ?? null },
+    audit: {
+      key: values.LOTWISE_AUDIT_KEY ?? null,
+      keyFile: resolve(home, "audit-key"),
+      sink: resolve(values.LOTWISE_AUDIT_SINK ?? resolve(home, "audit-checkpoints.jsonl")),
+    },
   };
 }
 

@@ -1,6 +1,8 @@
 // Drafts a household's rebalance and harvest plan with the rules engine and stores it, immutable,
 // for the plan card and the approval button. Drafting is all it does: nothing is approved or sent.
 import { z } from "zod";
+import { authorize, can } from "../src/access/authorize.ts";
+import { principalId } from "../src/access/principal.ts";
 import { Decimal, sumDecimals } from "../src/domain/decimal.ts";
 import { DEFAULT_PLAN_SETTINGS } from "../src/engine/planning/draft-plan.ts";
 import type { Plan, PlanSettings } from "../src/engine/planning/plan.ts";
@@ -120,6 +122,16 @@ export const draftTradesTool = defineTool({
   input,
   output,
   async run({ householdId, options: given = {} }, context): Promise<ToolOutcome<Output>> {
+    const allowed = authorize(context.principal, "household.draft", householdId);
+    if (!allowed.ok) {
+      // Someone who may read the household (an approver, compliance) knows it exists: say why.
+      return can(context.principal, "household.read", householdId)
+        ? refuse(
+            "forbidden",
+            `you may read ${householdId} but not draft for it: drafting needs the advisor role for the household`,
+          )
+        : refusal(allowed.error);
+    }
     const drafted = await planHousehold(context.store, {
       householdId,
       asOf: context.tradeDate,
@@ -136,7 +148,7 @@ export const draftTradesTool = defineTool({
       hash,
       settings: plan.settings,
       conversationId: context.conversationId,
-      requestedBy: context.requestedBy,
+      requestedBy: principalId(context.principal),
       expiresAt: new Date(
         Date.parse(context.now) + (context.planTtlMinutes ?? DEFAULT_PLAN_TTL_MINUTES) * 60_000,
       ).toISOString(),

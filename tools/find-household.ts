@@ -1,7 +1,11 @@
 // Resolves what the advisor typed ("chen", "Chen Household", "hh-chen") to one household id, which
-// every other tool takes.
+// every other tool takes. Only households the asker may read are searched, so an ambiguity never
+// names another one, and a name that matches none of them is "forbidden" unless the asker reads
+// every household (whether it exists elsewhere is not theirs to learn).
 import { z } from "zod";
+import { forbidden, readableHouseholds, readsEveryHousehold } from "../src/access/authorize.ts";
 import { findHousehold } from "../src/engine/find-by-name.ts";
+import { refusal } from "./household.ts";
 import { refuse, success } from "./schemas.ts";
 import { defineTool } from "./tool.ts";
 
@@ -33,11 +37,13 @@ export const findHouseholdTool = defineTool({
   input,
   output,
   async run({ query }, context) {
-    const households = await context.store.listHouseholds();
+    const { principal } = context;
+    const households = readableHouseholds(principal, await context.store.listHouseholds());
     const found = findHousehold(query, households);
     if (!found.ok) {
-      const code = found.error.code === "lookup.ambiguous" ? "household.ambiguous" : "household.not-found";
-      return refuse(code, found.error.message);
+      if (found.error.code === "lookup.ambiguous") return refuse("household.ambiguous", found.error.message);
+      if (!readsEveryHousehold(principal)) return refusal(forbidden(principal));
+      return refuse("household.not-found", found.error.message);
     }
     const household = found.value;
     return success({

@@ -1,6 +1,7 @@
-// What most tools start from: one household's planning inputs as of the trade date, or a refusal
-// the model can act on; and how fresh those inputs are.
+// What most tools start from: one household's planning inputs as of the trade date, once the asker
+// may read it, or a refusal the model can act on; and how fresh those inputs are.
 import { z } from "zod";
+import { authorize, type HouseholdAction } from "../src/access/authorize.ts";
 import type { ModelVersionSpec } from "../src/domain/household-book.ts";
 import { err, ok, type Problem, type Result } from "../src/domain/result.ts";
 import { assessFreshness } from "../src/engine/planning/assess-freshness.ts";
@@ -11,10 +12,17 @@ import type { ToolContext, ToolOutcome } from "./tool.ts";
 
 type Policy = NonNullable<PlanningInputs["policy"]>;
 
+/**
+ * Authorised before anything is read: a household outside the asker's grants and one that does not
+ * exist give the same `forbidden` refusal (only firm-wide readers can be told "not found").
+ */
 export async function loadHousehold(
   context: ToolContext,
   householdId: string,
+  action: HouseholdAction = "household.read",
 ): Promise<Result<PlanningInputs, Problem>> {
+  const allowed = authorize(context.principal, action, householdId);
+  if (!allowed.ok) return allowed;
   const inputs = await context.store.loadPlanningInputs(householdId, context.tradeDate);
   return inputs ? ok(inputs) : err(householdNotFound(householdId));
 }

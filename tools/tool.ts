@@ -1,7 +1,9 @@
 // The contract every assistant tool follows: a name, a description written for the model, zod
 // input and output schemas, and a thin handler from ports to engine to JSON (decimal strings).
-// Expected refusals (unknown household, no model, stale data) are values; broken invariants throw.
+// Expected refusals (forbidden, unknown household, no model, stale data) are values; broken
+// invariants throw.
 import type { z } from "zod";
+import type { Principal } from "../src/access/principal.ts";
 import type { IsoDate } from "../src/domain/iso-date.ts";
 import type { BookStore } from "../src/ports/book-store.ts";
 import type { PlanStore } from "../src/ports/plan-store.ts";
@@ -13,7 +15,8 @@ export interface ToolContext {
   now: string;
   tradeDate: IsoDate;
   conversationId: string | null;
-  requestedBy: string | null;
+  /** Who is asking: every household a tool reads is checked against their grants. */
+  principal: Principal;
   /** The advisor explicitly asked for a plan on stale data in this conversation. */
   allowStale: boolean;
   /** How long a drafted plan can be approved for (LOTWISE_PLAN_TTL_MINUTES, default 15). */

@@ -68,3 +68,13 @@ export function hasAnyRole(principal: Principal): boolean {
   if (principal.kind === "operator") return true;
   return principal.user.roles.length > 0 || principal.user.access.length > 0;
 }
+
+/**
+ * Compliance, admins and the local operator read every household, so only they may learn that a
+ * household id or name matches nothing; everyone else is told "forbidden" either way.
+ */
+export function readsEveryHousehold(principal: Principal): boolean {
+  if (principal.kind === "unknown") return false;
+  if (principal.kind === "operator") return true;
+  return principal.user.roles.includes("COMPLIANCE") || principal.user.roles.includes("ADMIN");
+}

@@ -1,11 +1,16 @@
-// One advisor request, end to end: the model path when there is a key (tool loop, then the number
-// grounding guard, one re-ask on a violation), the deterministic fallback otherwise or when the
-// model fails; plan cards rendered by code from the stored plans. Every step is audited.
+// One advisor request, end to end: someone with no role at all is refused before anything runs;
+// otherwise the model path when there is a key (tool loop, then the number grounding guard, one
+// re-ask on a violation), the deterministic fallback otherwise or when the model fails; plan cards
+// rendered by code from the stored plans. Every step is audited.
+
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Tool, ToolContext } from "../../tools/tool.ts";
+import { forbidden, hasAnyRole } from "../access/authorize.ts";
+import { actorOf, type Principal, principalId } from "../access/principal.ts";
 import type { AuditLog } from "../ports/audit-log.ts";
 import type { ConversationStore } from "../ports/conversation-store.ts";
 import type { PlanStore } from "../ports/plan-store.ts";
+import { redactText } from "../redact-secrets.ts";
 import { runFallback } from "./fallback.ts";
 import { groundNumbers } from "./ground-numbers.ts";
 import { contextRecord, recordPins } from "./record-pins.ts";
@@ -18,7 +23,8 @@ export interface AnswerDeps {
   model: string;
   prompt: AgentDeps["prompt"];
   tools: readonly Tool[];
-  toolContext: Omit<ToolContext, "conversationId">;
+  /** The request supplies the principal; the conversation its id. */
+  toolContext: Omit<ToolContext, "conversationId" | "principal">;
   audit: AuditLog;
   conversations: ConversationStore;
   plans: PlanStore;
@@ -29,16 +35,18 @@ export interface AnswerDeps {
 export interface AnswerRequest {
   threadKey: string;
   userText: string;
-  requestedBy: string | null;
+  /** Who asks, resolved at the edge: the conversation's requester, every tool call's authority. */
+  principal: Principal;
 }
 
 export type FallbackReason = "no-api-key" | "model-unavailable" | "grounding-failed" | "turn-limit";
 
 export interface Answer {
   conversationId: string;
-  /** The text shown to the advisor (model prose that passed the guard, or the fallback's). */
+  /** The text shown to the advisor (model prose that passed the guard, the fallback's, or the refusal). */
   text: string;
-  source: "model" | "fallback";
+  /** "refused": the asker has no role at all; nothing ran. */
+  source: "model" | "fallback" | "refused";
   fallbackReason: FallbackReason | null;
   planIds: string[];
   /** Plan cards rendered from the stored plans, never from model text. */
@@ -48,9 +56,12 @@ export interface Answer {
 const GUARD_NOTE =
   "[lotwise number guard] Your last reply stated figures that appear in no tool result or advisor message: ";
 
-export async function answerRequest(deps: AnswerDeps, request: AnswerRequest): Promise<Answer> {
-  const conversation = await deps.conversations.open(request.threadKey, request.requestedBy);
+export async function answerRequest(deps: AnswerDeps, asked: AnswerRequest): Promise<Answer> {
+  // A secret pasted into a message is never stored (messages are append-only), sent to the model or shown.
+  const request = { ...asked, userText: redactText(asked.userText) };
+  const conversation = await deps.conversations.open(request.threadKey, principalId(request.principal));
   const stream = `conversation:${conversation.id}`;
+  if (!hasAnyRole(request.principal)) return refuse(deps, request, conversation.id);
   if (!deps.client) return fallback(deps, request, conversation.id, "no-api-key");
 
   const agentDeps: AgentDeps = {
@@ -68,14 +79,12 @@ export async function answerRequest(deps: AnswerDeps, request: AnswerRequest): P
   // Plans drafted before a re-ask still belong to this request.
   const planIds: string[] = [];
   for (let attempt = 0; ; attempt++) {
-    if (outcome.kind !== "model-unavailable") {
-      for (const id of "planIds" in outcome ? outcome.planIds : [])
-        if (!planIds.includes(id)) planIds.push(id);
-    }
+    for (const id of outcome.planIds) if (!planIds.includes(id)) planIds.push(id);
+    // Plans stored before the model failed are recorded on their streams with the fallback's.
     if (outcome.kind === "model-unavailable") {
-      return fallback(deps, request, conversation.id, "model-unavailable");
+      return fallback(deps, request, conversation.id, "model-unavailable", planIds);
     }
-    if (outcome.kind === "turn-limit") return fallback(deps, request, conversation.id, "turn-limit");
+    if (outcome.kind === "turn-limit") return fallback(deps, request, conversation.id, "turn-limit", planIds);
     const sources = await groundingSources(deps.conversations, conversation.id);
     const grounding = groundNumbers(outcome.text, sources);
     await deps.audit.append({
@@ -95,7 +104,7 @@ export async function answerRequest(deps: AnswerDeps, request: AnswerRequest): P
         planCards: await planCards(deps.plans, planIds),
       };
     }
-    if (attempt >= 1) return fallback(deps, request, conversation.id, "grounding-failed");
+    if (attempt >= 1) return fallback(deps, request, conversation.id, "grounding-failed", planIds);
     const violations = grounding.ungrounded.map((u) => u.text).join(", ");
     outcome = await runConversation(agentDeps, {
       ...request,
@@ -104,11 +113,38 @@ export async function answerRequest(deps: AnswerDeps, request: AnswerRequest): P
   }
 }
 
+/** No model request, no tool call, no plan: the refusal, and an audit event saying who was refused. */
+async function refuse(deps: AnswerDeps, request: AnswerRequest, conversationId: string): Promise<Answer> {
+  const { principal } = request;
+  const refusal = forbidden(principal);
+  await deps.audit.append({
+    stream: `conversation:${conversationId}`,
+    type: "access.refused",
+    actor: actorOf(principal),
+    payload: {
+      principal: { id: principalId(principal), kind: principal.kind },
+      threadKey: request.threadKey,
+      text: request.userText,
+      code: refusal.code,
+      reason: "no-role",
+    },
+  });
+  return {
+    conversationId,
+    text: refusal.message,
+    source: "refused",
+    fallbackReason: null,
+    planIds: [],
+    planCards: [],
+  };
+}
+
 async function fallback(
   deps: AnswerDeps,
   request: AnswerRequest,
   conversationId: string,
   reason: FallbackReason,
+  drafted: readonly string[] = [],
 ): Promise<Answer> {
   const stream = `conversation:${conversationId}`;
   if (reason === "no-api-key") {
@@ -116,12 +152,12 @@ async function fallback(
     await deps.audit.append({
       stream,
       type: "message.received",
-      actor: `user:${request.requestedBy ?? "unknown"}`,
+      actor: actorOf(request.principal),
       payload: { threadKey: request.threadKey, text: request.userText },
     });
   }
   await deps.audit.append({ stream, type: "fallback.started", actor: "system", payload: { reason } });
-  const recorder = recordPins({ ...deps.toolContext, conversationId });
+  const recorder = recordPins({ ...deps.toolContext, principal: request.principal, conversationId });
   const result = await runFallback(
     { userText: request.userText },
     {
@@ -155,7 +191,7 @@ async function fallback(
     actor: "fallback",
     payload: { text: result.text, planId: result.planId },
   });
-  const planIds = result.planId ? [result.planId] : [];
+  const planIds = [...new Set([...drafted, ...(result.planId ? [result.planId] : [])])];
   await recordDrafted(deps, conversationId, planIds);
   return {
     conversationId,

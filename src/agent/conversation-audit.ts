@@ -1,7 +1,7 @@
 // Audit events of one conversation, all on the stream "conversation:<id>".
 import type { AuditLog } from "../ports/audit-log.ts";
 
-export type AuditActor = "assistant" | "system" | `user:${string}`;
+export type AuditActor = "assistant" | "system" | `${"user" | "operator" | "unknown"}:${string}`;
 export type ConversationAudit = (type: string, actor: AuditActor, payload: unknown) => Promise<void>;
 
 export function conversationStream(conversationId: string): string {

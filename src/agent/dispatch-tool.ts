@@ -117,7 +117,7 @@ export async function dispatchToolUse(use: Anthropic.ToolUseBlock, deps: Dispatc
     latencyMs: latencyMs(),
   });
   return {
-    block: { type: "tool_result", tool_use_id: use.id, content: encodeOutcome(result) },
+    block: { type: "tool_result", tool_use_id: use.id, content: encodeOutcome(result, tool.name) },
     record: recordOf(use.id, tool.name, input.data, result),
   };
 }

@@ -1,6 +1,7 @@
 // The deterministic fallback: with no model (no key, the API down, or a reply that failed the number
 // guard) the same tools run in a fixed order and the plan is presented from the engine alone. The
 // text is built only from tool outputs and the stored plan: figures are formatted, never computed.
+// A tool's "forbidden" refusal (the household is outside the asker's grants) is the whole answer.
 import { z } from "zod";
 import type { Tool, ToolContext, ToolOutcome } from "../../tools/tool.ts";
 import type { Plan } from "../engine/planning/plan.ts";
@@ -72,12 +73,14 @@ export async function runFallback(
 
   try {
     const household = await resolveHousehold(request.userText, call);
+    if (household.kind === "forbidden") return done([household.message]);
     if (household.kind !== "found") {
       return done([`${unavailable}. ${household.question}`]);
     }
     let drafted: unknown = null;
     for (const step of PLAN_STEPS) {
       const outcome = await call(step, { householdId: household.id });
+      if (!outcome.ok && outcome.code === FORBIDDEN) return done([outcome.message]);
       if (!outcome.ok) throw new Stop("refused", step, outcome.message);
       drafted = outcome.value;
     }
@@ -138,7 +141,12 @@ function firstLine(error: unknown): string {
 
 // --- which household -----------------------------------------------------------------------------
 
-type Resolved = { kind: "found"; id: string; name: string } | { kind: "ask"; question: string };
+type Resolved =
+  | { kind: "found"; id: string; name: string }
+  | { kind: "ask"; question: string }
+  | { kind: "forbidden"; message: string };
+
+const FORBIDDEN = "forbidden";
 
 const STOPWORDS = new Set(
   (
@@ -153,7 +161,8 @@ const STOPWORDS = new Set(
 
 /**
  * The household the request names: the text without common words first; then every bigram and
- * word, keeping the matches. One household matched: that one. Otherwise ask, listing candidates.
+ * word, keeping the matches. One household matched: that one. Otherwise ask, listing candidates;
+ * or, when nothing the asker may read matched and a lookup was forbidden, the refusal.
  */
 async function resolveHousehold(
   userText: string,
@@ -183,6 +192,7 @@ async function resolveHousehold(
 
   const found = new Map<string, string>();
   const ambiguous: string[] = [];
+  let refused: string | null = null;
   for (const query of [...queries].slice(0, MAX_LOOKUPS)) {
     const outcome = await call("find_household", { query });
     if (outcome.ok) {
@@ -191,6 +201,8 @@ async function resolveHousehold(
       if (query === phrase && household) break;
     } else if (outcome.code.includes("ambiguous")) {
       ambiguous.push(outcome.message);
+    } else if (outcome.code === FORBIDDEN) {
+      refused ??= outcome.message;
     }
   }
   // "chen" is ambiguous (Chen, Cheng) but "chen household" found one of them: that settles it.
@@ -211,6 +223,7 @@ async function resolveHousehold(
   }
   if (ambiguous[0])
     return { kind: "ask", question: `Which household do you mean? ${sentence(ambiguous[0])}` };
+  if (refused !== null) return { kind: "forbidden", message: refused };
   return {
     kind: "ask",
     question: `No household matches "${phrase}". Which household do you mean (a surname or its id)?`,

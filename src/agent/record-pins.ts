@@ -2,6 +2,7 @@
 // log can say exactly what a tool saw and `lotwise audit replay` can read the same rows again.
 
 import type { ToolContext } from "../../tools/tool.ts";
+import { principalRecord } from "../access/principal.ts";
 import { ENGINE_VERSION } from "../engine/version.ts";
 import type { PlanningPins } from "../ports/book-store.ts";
 
@@ -34,7 +35,10 @@ export function recordPins(context: ToolContext): PinRecorder {
   };
 }
 
-/** What a tool's context was, as the audit log keeps it (no stores, no secrets). */
+/**
+ * What a tool's context was, as the audit log keeps it (no stores, no secrets): the principal with
+ * the roles and grants that authorised the call, so a replay authorises it the same way.
+ */
 export function contextRecord(context: ToolContext): Record<string, unknown> {
   return {
     engineVersion: ENGINE_VERSION,
@@ -43,6 +47,6 @@ export function contextRecord(context: ToolContext): Record<string, unknown> {
     allowStale: context.allowStale,
     planTtlMinutes: context.planTtlMinutes ?? null,
     conversationId: context.conversationId,
-    requestedBy: context.requestedBy,
+    principal: principalRecord(context.principal),
   };
 }

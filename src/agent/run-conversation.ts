@@ -3,6 +3,7 @@
 // Each turn's messages are persisted as it completes, and every step is an audit event.
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Tool, ToolContext } from "../../tools/tool.ts";
+import { actorOf, type Principal, principalId } from "../access/principal.ts";
 import type { Logger } from "../logger.ts";
 import type { AuditLog } from "../ports/audit-log.ts";
 import type { ConversationStore } from "../ports/conversation-store.ts";
@@ -48,7 +49,8 @@ export interface AgentDeps {
   model: string;
   prompt: LoadedPrompt;
   tools: readonly Tool[];
-  toolContext: Omit<ToolContext, "conversationId">;
+  /** The request supplies the principal; the conversation its id. */
+  toolContext: Omit<ToolContext, "conversationId" | "principal">;
   audit: AuditLog;
   conversations: ConversationStore;
   limits?: AgentLimits;
@@ -61,7 +63,8 @@ export interface AgentDeps {
 export interface AgentRequest {
   threadKey: string;
   userText: string;
-  requestedBy: string | null;
+  /** Who asks: recorded on the conversation, and every tool call is authorised for them. */
+  principal: Principal;
 }
 
 export type AgentOutcome =
@@ -74,8 +77,9 @@ export type AgentOutcome =
       /** Plans drafted while answering this message. */
       planIds: string[];
     }
-  | { kind: "model-unavailable"; reason: string; conversationId: string }
-  | { kind: "turn-limit"; conversationId: string; toolResults: ToolResultRecord[] };
+  /** `planIds`: plans a tool stored before the model failed or the turns ran out; they still need recording. */
+  | { kind: "model-unavailable"; reason: string; conversationId: string; planIds: string[] }
+  | { kind: "turn-limit"; conversationId: string; toolResults: ToolResultRecord[]; planIds: string[] };
 
 export interface Agent {
   run(request: AgentRequest): Promise<AgentOutcome>;
@@ -103,19 +107,15 @@ export function createAgent(deps: AgentDeps): Agent {
   return {
     async run(request) {
       const store = deps.conversations;
-      const conversation = await store.open(request.threadKey, request.requestedBy);
+      const conversation = await store.open(request.threadKey, principalId(request.principal));
       const conversationId = conversation.id;
       const audit = conversationAudit(deps.audit, conversationId);
       const messages: Anthropic.MessageParam[] = toMessageParams(await store.messages(conversationId));
       const earlierResults = toolResultsInHistory(messages);
       const toolResults: ToolResultRecord[] = [];
-      const toolContext: ToolContext = {
-        ...deps.toolContext,
-        requestedBy: request.requestedBy ?? deps.toolContext.requestedBy,
-        conversationId,
-      };
+      const toolContext: ToolContext = { ...deps.toolContext, principal: request.principal, conversationId };
 
-      await audit("message.received", `user:${request.requestedBy ?? "unknown"}`, {
+      await audit("message.received", actorOf(request.principal), {
         threadKey: request.threadKey,
         text: request.userText,
       });
@@ -145,7 +145,12 @@ export function createAgent(deps: AgentDeps): Agent {
         );
         if (!call.ok) {
           await audit("agent.model-unavailable", "system", { turn, reason: call.reason });
-          return { kind: "model-unavailable", reason: call.reason, conversationId };
+          return {
+            kind: "model-unavailable",
+            reason: call.reason,
+            conversationId,
+            planIds: planIdsOf(toolResults),
+          };
         }
 
         const content = assistantContent(call.message.content);
@@ -174,7 +179,12 @@ export function createAgent(deps: AgentDeps): Agent {
             content: "not run: the turn limit for this message was reached",
           }));
           await store.append(conversationId, [assistant, { role: "user", content: notRun }]);
-          return { kind: "turn-limit", conversationId, toolResults: [...earlierResults, ...toolResults] };
+          return {
+            kind: "turn-limit",
+            conversationId,
+            toolResults: [...earlierResults, ...toolResults],
+            planIds: planIdsOf(toolResults),
+          };
         }
 
         const results: Anthropic.ToolResultBlockParam[] = [];

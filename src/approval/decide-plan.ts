@@ -3,6 +3,8 @@
 // that records the decision (and, for an approval, queues the orders). No model is involved. Every
 // attempt is audited on the plan's stream; a repeated click, a retry or a racing approver gets the
 // recorded decision back and writes nothing.
+import { can } from "../access/authorize.ts";
+import { actorOf, type Principal, resolveUser } from "../access/principal.ts";
 import { DEFAULT_PLAN_SETTINGS } from "../engine/planning/draft-plan.ts";
 import type { PlanSettings } from "../engine/planning/plan.ts";
 import type { ApprovalStore, DecisionWrite, RecordedDecision } from "../ports/approval-store.ts";
@@ -17,22 +19,24 @@ export type DecisionRefusal =
   | "decision.unknown-user"
   | "decision.not-authorised"
   | "decision.own-plan"
+  | "decision.requester-unknown"
   | "decision.expired"
   | "decision.hash-mismatch"
   | "decision.already-decided"
   | "decision.stale-data"
   | "decision.wash-sale"
   | "decision.plan-changed"
-  | "decision.reason-required";
+  | "decision.reason-required"
+  | "decision.household-busy";
 
-export interface DecisionRequest {
+/** Who decides: the principal resolved at the edge, or a Slack user id to resolve here. */
+export type DecisionRequest = {
   planId: string;
   planHash: string;
-  slackUserId: string;
   decision: "approve" | "reject";
   reason?: string;
   now: Date;
-}
+} & ({ principal: Principal } | { slackUserId: string });
 
 export type DecisionOutcome =
   | {
@@ -61,11 +65,13 @@ export interface DecisionDeps {
 type Refused = Extract<DecisionOutcome, { ok: false }>;
 
 export async function decidePlan(deps: DecisionDeps, request: DecisionRequest): Promise<DecisionOutcome> {
-  const { outcome, detail } = await decide(deps, request);
+  const principal =
+    "principal" in request ? request.principal : await resolveUser(deps.users, request.slackUserId);
+  const { outcome, detail } = await decide(deps, request, principal);
   await deps.audit.append({
     stream: `plan:${request.planId}`,
     type: outcome.ok ? `decision.${outcome.decision}` : "decision.refused",
-    actor: `user:${request.slackUserId}`,
+    actor: actorOf(principal),
     payload: outcome.ok
       ? {
           decision: outcome.decision,
@@ -91,6 +97,7 @@ export async function decidePlan(deps: DecisionDeps, request: DecisionRequest): 
 async function decide(
   deps: DecisionDeps,
   request: DecisionRequest,
+  principal: Principal,
 ): Promise<{ outcome: DecisionOutcome; detail?: unknown }> {
   const verb = request.decision;
   const stored = await deps.plans.getPlan(request.planId);
@@ -100,22 +107,18 @@ async function decide(
       `lotwise has no plan ${request.planId}, so nothing was ${verb}d.`,
     );
   }
-  const user = await deps.users.findBySlackId(request.slackUserId);
-  if (!user) {
+  if (principal.kind === "unknown") {
+    const deactivated = await deps.users.findBySlackId(principal.claimedId);
     return refuse(
       "decision.unknown-user",
-      "You are not set up as a lotwise user, so you cannot approve or reject plans. Ask an administrator to add you.",
+      deactivated
+        ? "Your lotwise user is deactivated, so you cannot approve or reject plans."
+        : "You are not set up as a lotwise user, so you cannot approve or reject plans. Ask an administrator to add you.",
     );
   }
-  if (!user.active) {
-    return refuse(
-      "decision.unknown-user",
-      "Your lotwise user is deactivated, so you cannot approve or reject plans.",
-    );
-  }
-  // Only the household's approvers decide on its trades: firm-wide ADMIN manages users and COMPLIANCE
-  // reviews, and neither role carries the right to approve or reject a plan.
-  if (!isApprover(user, stored.householdId)) {
+  // Only the household's approvers decide on its trades: firm-wide ADMIN manages users, COMPLIANCE
+  // reviews, the local operator administers, and none of them may approve or reject a plan.
+  if (principal.kind !== "user" || !can(principal, "plan.decide", stored.householdId)) {
     const household = await householdName(deps.store, stored.householdId);
     return refuse(
       "decision.not-authorised",
@@ -131,11 +134,10 @@ async function decide(
   }
   const recorded = await deps.approvals.findDecision(stored.id);
   if (recorded) return answerRecorded(recorded, request);
-  if (verb === "approve" && deps.fourEyes && (await isRequester(deps.approvals, stored.id, user))) {
-    return refuse(
-      "decision.own-plan",
-      "You requested this plan, and four-eyes approval is on: another approver has to approve it.",
-    );
+  const { user } = principal;
+  if (verb === "approve" && deps.fourEyes) {
+    const refusal = await fourEyesRefusal(deps, stored.id, user);
+    if (refusal) return refusal;
   }
   if (stored.status !== "pending-approval") return notPending(stored, stored.status);
   if (request.now.getTime() > Date.parse(stored.expiresAt)) {
@@ -166,6 +168,25 @@ async function decide(
 function answerWrite(write: DecisionWrite, request: DecisionRequest, stored: StoredPlan) {
   if (write.outcome === "recorded") return { outcome: decided(write.decision, false) };
   if (write.outcome === "already-decided") return answerRecorded(write.decision, request);
+  // One live plan per household: a second plan would sell the same lots and buy the same funds again.
+  if (write.outcome === "household-busy") {
+    return {
+      ...refuse(
+        "decision.household-busy",
+        `Plan ${write.blockingPlanId} for this household is still executing; approve this one after it finishes, or ask for a new plan.`,
+      ),
+      detail: { blockingPlanId: write.blockingPlanId, blockingStatus: write.blockingStatus },
+    };
+  }
+  if (write.outcome === "household-changed") {
+    return {
+      ...refuse(
+        "decision.plan-changed",
+        `Plan ${write.changedByPlanId} for this household finished executing after this plan was drafted, so its trades are no longer the right ones. Ask for a new plan.`,
+      ),
+      detail: { changedByPlanId: write.changedByPlanId, changedAt: write.changedAt },
+    };
+  }
   return notPending(stored, write.status);
 }
 
@@ -214,13 +235,30 @@ function refuse(code: DecisionRefusal, message: string): { outcome: Refused } {
   return { outcome: { ok: false, code, message } };
 }
 
-function isApprover(user: AppUser, householdId: string): boolean {
-  return user.access.some((grant) => grant.householdId === householdId && grant.role === "APPROVER");
-}
-
-async function isRequester(approvals: ApprovalStore, planId: string, user: AppUser): Promise<boolean> {
-  const requester = await approvals.requestedBy(planId);
-  return requester !== null && (requester === user.slackUserId || requester === user.id);
+/**
+ * Four eyes, for every plan: its recorded requester is compared with the approver by identity. The
+ * requester must be someone lotwise can name (an active user, or the local operator, who is never a
+ * Slack approver); otherwise nobody can show they are not the requester, so nobody may approve.
+ */
+async function fourEyesRefusal(
+  deps: DecisionDeps,
+  planId: string,
+  approver: AppUser,
+): Promise<{ outcome: Refused } | null> {
+  const requester = await deps.approvals.requestedBy(planId);
+  if (requester === approver.slackUserId || requester === approver.id) {
+    return refuse(
+      "decision.own-plan",
+      "You requested this plan, and four-eyes approval is on: another approver has to approve it.",
+    );
+  }
+  if (requester?.startsWith("operator:")) return null;
+  const known = requester === null ? null : await deps.users.findBySlackId(requester);
+  if (known?.active) return null;
+  return refuse(
+    "decision.requester-unknown",
+    "This plan's requester is not a known lotwise user, so four eyes cannot be shown; ask for a new plan under your own name.",
+  );
 }
 
 async function householdName(store: BookStore, householdId: string): Promise<string> {

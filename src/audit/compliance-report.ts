@@ -1,6 +1,8 @@
 // `/lotwise audit <plan id>` in Slack: for users with the compliance role only, the plan's
 // conversation as a short transcript and the replay verdicts (tool calls re-run, plan re-derived).
 import type { Tool } from "../../tools/tool.ts";
+import { can } from "../access/authorize.ts";
+import { actorOf, resolveUser } from "../access/principal.ts";
 import type { AuditLog } from "../ports/audit-log.ts";
 import type { BookStore } from "../ports/book-store.ts";
 import type { PlanStore } from "../ports/plan-store.ts";
@@ -25,14 +27,14 @@ export async function complianceReport(
   planId: string,
   slackUserId: string,
 ): Promise<ComplianceReport> {
-  const user = await deps.users.findBySlackId(slackUserId);
-  if (!user?.active || !user.roles.includes("COMPLIANCE")) {
-    return { ok: false, message: "Only users with the compliance role can audit plans." };
+  const principal = await resolveUser(deps.users, slackUserId);
+  if (!can(principal, "audit.read")) {
+    return { ok: false, message: "Only compliance (or an admin) can audit plans; ask an admin." };
   }
   await deps.audit.append({
     stream: `plan:${planId}`,
     type: "audit.requested",
-    actor: `user:${slackUserId}`,
+    actor: actorOf(principal),
     payload: { planId },
   });
   const plan = await replayPlan(deps, planId);

@@ -3,6 +3,7 @@
 // recorded tool call re-executed on the rows it read (its pins) at its recorded instant, and every
 // plan it drafted re-derived. No model and no network: tools and engine only.
 import type { Tool, ToolContext, ToolOutcome } from "../../tools/tool.ts";
+import { operatorPrincipal, type PrincipalRecord, principalFromRecord } from "../access/principal.ts";
 import type { IsoDate } from "../domain/iso-date.ts";
 import type { AuditEvent, AuditLog } from "../ports/audit-log.ts";
 import type { BookStore, PlanningPins } from "../ports/book-store.ts";
@@ -98,7 +99,8 @@ interface RecordedContext {
   allowStale: boolean;
   planTtlMinutes: number | null;
   conversationId: string | null;
-  requestedBy: string | null;
+  /** Absent in calls recorded before tools were authorised. */
+  principal?: PrincipalRecord;
 }
 
 function sameCall(result: AuditEvent, call: { name: string; toolUseId?: string }): boolean {
@@ -161,7 +163,11 @@ async function replayTool(
     now: call.context.now,
     tradeDate: call.context.tradeDate,
     conversationId: call.context.conversationId,
-    requestedBy: call.context.requestedBy,
+    // As the principal was then (roles and grants included), so refusals replay as refusals; calls
+    // recorded before tools were authorised read everything, as an operator does.
+    principal: call.context.principal
+      ? principalFromRecord(call.context.principal)
+      : operatorPrincipal("replay"),
     allowStale: call.context.allowStale,
     ...(call.context.planTtlMinutes === null ? {} : { planTtlMinutes: call.context.planTtlMinutes }),
   };

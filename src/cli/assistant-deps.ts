@@ -6,7 +6,10 @@ import { marketDate } from "../domain/market-date.ts";
 import type { OpenedStore } from "../main.ts";
 import type { CommandContext } from "./command.ts";
 
-/** The assistant wired to this store: the real SDK client when a key is set, else the fallback. */
+/**
+ * The assistant wired to this store: the real SDK client when a key is set, else the fallback. The
+ * principal comes with each request (answerRequest), never from here.
+ */
 export async function assistantDeps(
   context: CommandContext,
   opened: OpenedStore,
@@ -29,7 +32,6 @@ export async function assistantDeps(
       plans: opened.plans,
       now: now.toISOString(),
       tradeDate: marketDate(now),
-      requestedBy: "cli",
       allowStale: false,
       planTtlMinutes: context.services.config.approval.planTtlMinutes,
     },

@@ -15,6 +15,8 @@ export interface CliIo {
 export interface CommandContext {
   io: CliIo;
   services: Services;
+  /** The global --as value (a Slack user id), for commands that act as a principal. */
+  asUser?: string | undefined;
 }
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
@@ -30,6 +32,11 @@ export interface Command {
   /** Names and meanings of the options, for --help. */
   optionHelp: Record<string, string>;
   positionals?: { min: number; max: number };
+  /**
+   * Acts as a principal (src/cli/act-as.ts): takes the global --as <slack user id>, else LOTWISE_USER,
+   * else the local operator.
+   */
+  actsAs?: boolean;
   run(
     context: CommandContext,
     args: { values: Record<string, unknown>; positionals: string[] },

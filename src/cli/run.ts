@@ -9,7 +9,13 @@ import type { Services } from "../main.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { CliError, type CliIo, type Command, UsageError } from "./command.ts";
 import { askCommand, chatCommand } from "./commands/ask.ts";
-import { auditExportCommand, auditReplayCommand, auditVerifyCommand } from "./commands/audit.ts";
+import {
+  auditExportCommand,
+  auditPublicKeyCommand,
+  auditReplayCommand,
+  auditVerifyCommand,
+} from "./commands/audit.ts";
+import { dbGrantAppRoleCommand } from "./commands/db-grant-app-role.ts";
 import { dbMigrateCommand } from "./commands/db-migrate.ts";
 import { householdsCommand } from "./commands/households.ts";
 import { importCommand } from "./commands/import.ts";
@@ -47,6 +53,7 @@ export const COMMANDS: readonly Command[] = [
   auditVerifyCommand,
   auditReplayCommand,
   auditExportCommand,
+  auditPublicKeyCommand,
   ledgerCommand,
   modelsListCommand,
   modelsShowCommand,
@@ -58,6 +65,7 @@ export const COMMANDS: readonly Command[] = [
   usersRevokeCommand,
   seedCommand,
   dbMigrateCommand,
+  dbGrantAppRoleCommand,
 ];
 
 const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string })
@@ -73,20 +81,38 @@ export function renderHelp(): string {
     "Commands:",
     ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     "",
-    "Run `lotwise <command> --help` for a command's options. Configuration is read from the environment",
-    "(and ./.env): DATABASE_URL, LOTWISE_HOME, LOG_LEVEL, LOG_FORMAT. See the README.",
+    "Run `lotwise <command> --help` for a command's options. Commands that read or change the book act",
+    "as --as <slack user id>, else LOTWISE_USER, else you, the local operator, with what each role allows.",
+    "Configuration is read from the environment (and ./.env): DATABASE_URL, LOTWISE_HOME, LOG_LEVEL,",
+    "LOG_FORMAT, LOTWISE_USER. See the README.",
     "",
   ].join("\n");
 }
 
+const AS_OPTION = { as: { type: "string" } } as const;
+const AS_HELP =
+  "act as this lotwise user (Slack id, e.g. U0ADVISOR1); default: LOTWISE_USER, else the local operator";
+
+/** A command's options, with the global --as for commands that act as a principal. */
+function optionsOf(command: Command): Command["options"] {
+  return command.actsAs ? { ...command.options, ...AS_OPTION } : command.options;
+}
+
+function usageOf(command: Command): string {
+  return command.actsAs ? `${command.usage} [--as <slack user id>]` : command.usage;
+}
+
 export function renderCommandHelp(command: Command): string {
-  const lines = [command.summary, "", `Usage: ${command.usage}`];
+  const lines = [command.summary, "", `Usage: ${usageOf(command)}`];
   if (command.details) lines.push("", command.details);
-  const names = Object.keys(command.options);
+  const names = Object.keys(optionsOf(command));
+  const help: Record<string, string> = command.actsAs
+    ? { ...command.optionHelp, as: AS_HELP }
+    : command.optionHelp;
   if (names.length > 0) {
     lines.push("", "Options:");
     const width = Math.max(...names.map((name) => name.length + 2), 6);
-    for (const name of names) lines.push(`  ${`--${name}`.padEnd(width)}  ${command.optionHelp[name] ?? ""}`);
+    for (const name of names) lines.push(`  ${`--${name}`.padEnd(width)}  ${help[name] ?? ""}`);
     lines.push(`  ${"--help".padEnd(width)}  show this help`);
   }
   return `${lines.join("\n")}\n`;
@@ -134,7 +160,12 @@ export async function runCli(
   try {
     let parsed: ReturnType<typeof parseArgs>;
     try {
-      parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
+      parsed = parseArgs({
+        args: [...rest],
+        options: optionsOf(command),
+        allowPositionals: true,
+        strict: true,
+      });
     } catch (error) {
       throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, "."));
     }
@@ -147,10 +178,18 @@ export async function runCli(
       );
     }
     services = makeServices();
-    return await command.run({ io, services }, { values: parsed.values, positionals: parsed.positionals });
+    const { as, ...values } = parsed.values;
+    if (command.actsAs && as !== undefined && String(as).trim() === "") {
+      throw new UsageError("--as needs a Slack user id, e.g. --as U0ADVISOR1");
+    }
+    const asUser = command.actsAs && as !== undefined ? String(as).trim() : undefined;
+    return await command.run(
+      { io, services, asUser },
+      { values: command.actsAs ? values : parsed.values, positionals: parsed.positionals },
+    );
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`lotwise ${command.name}: ${error.message}\nUsage: ${command.usage}\n`);
+      io.stderr.write(`lotwise ${command.name}: ${error.message}\nUsage: ${usageOf(command)}\n`);
       return 2;
     }
     if (error instanceof ConfigError) {

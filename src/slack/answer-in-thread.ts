@@ -1,8 +1,13 @@
 // One request from any surface (mention, DM, assistant thread, /lotwise), after Slack has been
 // acknowledged: progress in the thread as tools run, the assistant's reply, then each drafted plan's
 // card from the stored plan. The thread is the conversation ("slack:<team>:<channel>:<thread_ts>"),
-// so follow-ups keep their context; the asker's Slack id is recorded as who requested the plan.
+// so follow-ups keep their context. The asker's Slack id is resolved here, once, to a principal: an id
+// lotwise does not know, or a user with no role at all, gets a one-line refusal and nothing else (no
+// progress, no figures, no card); anyone else is answered as that principal, whose id is recorded as
+// who requested any plan drafted.
 import type { types } from "@slack/bolt";
+import { forbidden, hasAnyRole } from "../access/authorize.ts";
+import { actorOf, type Principal } from "../access/principal.ts";
 import type { Answer } from "../agent/answer-request.ts";
 import { answerMessage } from "./answer-blocks.ts";
 import { type PostedCard, postPlanCard } from "./post-plan-card.ts";
@@ -29,23 +34,28 @@ export async function answerInThread(rt: SlackRuntime, request: ThreadRequest): 
   const threadKey = slackThreadKey(thread);
   let stream: string | null = null;
   try {
+    const principal = await deps.principalOf(request.userId);
     const conversation = await deps.conversations.open(threadKey, request.userId);
     stream = `conversation:${conversation.id}`;
     await deps.audit.append({
       stream,
       type: "slack.request.received",
-      actor: `user:${request.userId}`,
+      actor: actorOf(principal),
       payload: { surface: request.surface, ...thread, user: request.userId, text: request.text },
     });
+    if (!hasAnyRole(principal)) {
+      await refuseAsker(rt, { stream, principal, surface: request.surface, thread });
+      return;
+    }
     await request.progress.start();
     const answer: Answer = await deps.answer({
       threadKey,
       userText: request.text,
-      requestedBy: request.userId,
+      principal,
       onProgress: (label) => request.progress.step(label),
     });
     const progressTs = await request.progress.settle();
-    const message = answerMessage(answer);
+    const message = answerMessage(answer, { linkHosts: deps.linkHosts ?? [] });
     const replyTs = await replaceOrPost(rt, thread, progressTs, message);
     const cards: PostedCard[] = [];
     for (const planId of answer.planIds) {
@@ -53,7 +63,7 @@ export async function answerInThread(rt: SlackRuntime, request: ThreadRequest): 
         planId,
         thread,
         conversationId: conversation.id,
-        askedBy: request.userId,
+        asker: principal,
       });
       if (card) cards.push(card);
     }
@@ -90,6 +100,30 @@ export async function answerInThread(rt: SlackRuntime, request: ThreadRequest): 
       deps.logger.error({ err: reportError, threadKey }, "could not report the failure in Slack");
     }
   }
+}
+
+/** Someone with no role anywhere: the refusal in the thread, audited, and nothing else. */
+async function refuseAsker(
+  rt: SlackRuntime,
+  refusal: { stream: string; principal: Principal; surface: Surface; thread: SlackThread },
+): Promise<void> {
+  const { message } = forbidden(refusal.principal);
+  await rt.deps.audit.append({
+    stream: refusal.stream,
+    type: "access.refused",
+    actor: actorOf(refusal.principal),
+    payload: {
+      action: "assistant.ask",
+      surface: refusal.surface,
+      reason: refusal.principal.kind === "unknown" ? "unknown-user" : "no-role",
+      message,
+    },
+  });
+  await rt.client.chat.postMessage({
+    channel: refusal.thread.channel,
+    thread_ts: refusal.thread.threadTs,
+    text: `:no_entry: ${message}`,
+  });
 }
 
 /** Replaces the progress message with `message`, or posts it in the thread when there is none. */

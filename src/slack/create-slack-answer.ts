@@ -1,5 +1,6 @@
-// The assistant as the Slack front end calls it: answerRequest with the asker as the requester (so
-// drafted plans record who asked: four eyes) and each tool wrapped to report progress before it runs.
+// The assistant as the Slack front end calls it: answerRequest as the asker's principal (what they may
+// see and draft; drafted plans record who asked: four eyes) and each tool wrapped to report progress
+// before it runs.
 // Nothing in src/agent changes: the wrapping is of the tools handed to it.
 
 import type { Tool } from "../../tools/tool.ts";
@@ -36,20 +37,15 @@ export function withProgress(tools: readonly Tool[], onProgress: (label: string)
 
 /**
  * `prepare` builds the assistant's deps for one request (after any demo-feed refresh, with the
- * current time); the asker becomes the plan's requester.
+ * current time); the asker's principal goes to the agent and to every tool call, and a plan they
+ * draft records them as its requester.
  */
-export function createSlackAnswer(
-  prepare: (request: { requestedBy: string }) => Promise<AnswerDeps>,
-): SlackDeps["answer"] {
+export function createSlackAnswer(prepare: () => Promise<AnswerDeps>): SlackDeps["answer"] {
   return async (request) => {
-    const deps = await prepare({ requestedBy: request.requestedBy });
+    const deps = await prepare();
     return answerRequest(
-      {
-        ...deps,
-        tools: withProgress(deps.tools, request.onProgress),
-        toolContext: { ...deps.toolContext, requestedBy: request.requestedBy },
-      },
-      { threadKey: request.threadKey, userText: request.userText, requestedBy: request.requestedBy },
+      { ...deps, tools: withProgress(deps.tools, request.onProgress) },
+      { threadKey: request.threadKey, userText: request.userText, principal: request.principal },
     );
   };
 }

@@ -1,8 +1,8 @@
-// An Approve or Reject click (after the ack): the approval service decides (identity = the Slack user
-// id in the signed payload; it checks authorisation, four eyes, expiry, hash, fresh data and wash
-// sales). A refusal is an ephemeral message to the clicker and changes nothing. A decision replaces
-// the card's buttons with who decided and when, is announced in the thread, and an approval sends the
-// orders, whose progress is posted to the thread. A repeated click (double click, retry) only tells
+// An Approve or Reject click (after the ack): the Slack user id in the signed payload is resolved to a
+// principal, and the approval service decides as that principal (it checks authorisation, four eyes,
+// expiry, hash, fresh data and wash sales). A refusal is an ephemeral message to the clicker and
+// changes nothing. A decision replaces the card's buttons with who decided and when, is announced in
+// the thread, and an approval sends the orders, whose progress is posted to the thread. A repeated click (double click, retry) only tells
 // the clicker what was already decided.
 import type { ShownDecision } from "./build-plan-card.ts";
 import type { CardRef } from "./plan-button-value.ts";
@@ -29,6 +29,8 @@ const HINTS: Partial<Record<DecisionRefusalCode, string>> = {
   "decision.stale-data": "Refresh the data, then ask again for a fresh plan.",
   "decision.plan-changed": "The holdings changed since the plan was drafted: ask again for a fresh plan.",
   "decision.wash-sale": "Ask again for a fresh plan once the wash-sale window has passed.",
+  "decision.household-busy": "One plan per household at a time: approve this one after the other finishes.",
+  "decision.requester-unknown": "Four eyes: ask for a new plan under your own name.",
 };
 
 export function refusalText(outcome: Extract<DecisionOutcome, { ok: false }>): string {
@@ -44,10 +46,11 @@ export async function decideInThread(rt: SlackRuntime, click: Click): Promise<vo
 
   let outcome: DecisionOutcome;
   try {
+    const principal = await deps.principalOf(click.userId);
     outcome = await deps.decide({
       planId: card.planId,
       planHash: card.planHash,
-      slackUserId: click.userId,
+      principal,
       decision: click.decision,
       ...(click.reason !== undefined ? { reason: click.reason } : {}),
       now: deps.clock.now(),
@@ -135,6 +138,8 @@ export function executionSummary(queued: number, updates: readonly { status: str
   if (exported > 0) parts.push(`${exported} exported for upload to the custodian`);
   const problems = count("rejected", "failed");
   if (problems > 0) parts.push(`${problems} rejected or failed (see above)`);
+  const cancelled = count("cancelled");
+  if (cancelled > 0) parts.push(`${cancelled} not sent (a sell they depended on did not fill)`);
   const pending = count("submitted", "partially-filled");
   if (pending > 0 || updates.length < queued)
     parts.push("the rest still with the custodians; updates follow here");

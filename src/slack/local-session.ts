@@ -25,9 +25,9 @@ export interface LocalSessionIo {
 
 export interface LocalSessionOptions {
   threadKey: string;
-  /** Who asks (recorded as the plan's requester). */
+  /** The Slack user id who asks (what they may see; recorded as the plan's requester). */
   requester: string;
-  /** Who decides at the prompt. */
+  /** The Slack user id who decides at the prompt. */
   approver: string;
   scriptedRequest?: string;
 }
@@ -87,7 +87,7 @@ async function ask(
     answer = await deps.answer({
       threadKey: options.threadKey,
       userText: text,
-      requestedBy: options.requester,
+      principal: await deps.principalOf(options.requester),
       onProgress: io.progress,
     });
   } catch (error) {
@@ -142,7 +142,7 @@ async function decide(
       outcome = await deps.decide({
         planId: stored.id,
         planHash: stored.hash,
-        slackUserId: options.approver,
+        principal: await deps.principalOf(options.approver),
         decision: reject ? "reject" : "approve",
         ...(reason !== undefined ? { reason } : {}),
         now: deps.clock.now(),

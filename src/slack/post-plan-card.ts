@@ -1,7 +1,11 @@
 // Posts a stored plan's card in a thread, remembers where it is (for the buttons' outcome and the
 // order updates), and, when the card had to leave things out, the full detail beside it: a text file
 // (files.uploadV2), or, if the upload is refused (no files:write), the detail as threaded messages.
+// A plan is shown only to an asker who may read its household (the tools already refuse the others:
+// this is the second line).
 
+import { can } from "../access/authorize.ts";
+import { actorOf, type Principal, principalId } from "../access/principal.ts";
 import type { StoredPlan } from "../ports/plan-store.ts";
 import { buildPlanCard, type ShownDecision } from "./build-plan-card.ts";
 import { renderPlanDetailText } from "./plan-detail-text.ts";
@@ -33,15 +37,26 @@ export async function householdLabel(rt: SlackRuntime, householdId: string): Pro
 
 export async function postPlanCard(
   rt: SlackRuntime,
-  request: { planId: string; thread: SlackThread; conversationId: string | null; askedBy: string | null },
+  request: { planId: string; thread: SlackThread; conversationId: string | null; asker: Principal },
 ): Promise<PostedCard | null> {
   const stored = await rt.deps.plans.getPlan(request.planId);
   if (!stored) {
     rt.deps.logger.warn({ planId: request.planId }, "the answer named a plan that is not stored");
     return null;
   }
+  if (!can(request.asker, "household.read", stored.householdId)) {
+    rt.deps.logger.warn({ planId: stored.id }, "not posting a plan card the asker may not read");
+    await rt.deps.audit.append({
+      stream: `plan:${stored.id}`,
+      type: "access.refused",
+      actor: actorOf(request.asker),
+      payload: { action: "household.read", householdId: stored.householdId, surface: "plan-card" },
+    });
+    return null;
+  }
+  const askedBy = principalId(request.asker);
   const household = await householdLabel(rt, stored.householdId);
-  const card = buildPlanCard(stored, { household, askedBy: request.askedBy });
+  const card = buildPlanCard(stored, { household, askedBy });
   const posted = await rt.client.chat.postMessage({
     channel: request.thread.channel,
     thread_ts: request.thread.threadTs,
@@ -53,7 +68,7 @@ export async function postPlanCard(
     ...request.thread,
     messageTs,
     conversationId: request.conversationId,
-    askedBy: request.askedBy,
+    askedBy,
   });
   const detail = card.truncated ? await postPlanDetail(rt, stored, household, request.thread) : "none";
   return { planId: stored.id, messageTs, detail };

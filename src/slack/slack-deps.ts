@@ -1,6 +1,7 @@
 // What the Slack front end needs from the rest of lotwise, injected (main.ts / the serve command wire
 // the real ones; tests pass fakes or the real stores). src/slack computes no figure and reads no
 // database: it formats what these return and sends it to Slack.
+import type { Principal } from "../access/principal.ts";
 import type { Answer } from "../agent/answer-request.ts";
 import type { DecisionOutcome, DecisionRequest } from "../approval/decide-plan.ts";
 import type { OrderUpdate } from "../execution/drain-outbox.ts";
@@ -15,8 +16,8 @@ export interface SlackAnswerRequest {
   /** "slack:<team>:<channel>:<thread_ts>" (or "local:<session>" in the terminal). */
   threadKey: string;
   userText: string;
-  /** The Slack user id of whoever asked: recorded on the conversation and the plan (four eyes). */
-  requestedBy: string;
+  /** Who asked, resolved once at the edge: what they may see and draft, and the plan's requester (four eyes). */
+  principal: Principal;
   /** Called as each tool starts, with a short label ("Drafting trades (draft_trades)"). */
   onProgress: (label: string) => void;
 }
@@ -49,6 +50,10 @@ export interface SlackDeps {
   plans: PlanStore;
   conversations: ConversationStore;
   audit: AuditLog;
+  /** A Slack user id to who that is in lotwise (an unknown or deactivated id is `unknown`). */
+  principalOf: (slackUserId: string) => Promise<Principal>;
+  /** Hosts the assistant's replies may link to (LOTWISE_LINK_HOSTS); none by default. */
+  linkHosts?: readonly string[];
   /** The household's name and each account's custodian, for the card (null: unknown household). */
   households?: (householdId: string) => Promise<HouseholdLabel | null>;
   /** `/lotwise audit <plan id>`: the compliance report (refused for anyone without the role). */

@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { authorize, can, hasAnyRole, readableHouseholds } from "../../src/access/authorize.ts";
+import {
+  authorize,
+  can,
+  hasAnyRole,
+  readableHouseholds,
+  readsEveryHousehold,
+} from "../../src/access/authorize.ts";
 import {
   actorOf,
   operatorPrincipal,
   type Principal,
+  principalFromRecord,
   principalId,
+  principalRecord,
   resolveUser,
 } from "../../src/access/principal.ts";
 import type { AppUser } from "../../src/ports/user-store.ts";
@@ -80,5 +88,31 @@ describe("authorize", () => {
       findBySlackId: async () => ({ ...(advisor as { user: AppUser }).user, active: false }),
     };
     expect((await resolveUser(inactive, "U0X")).kind).toBe("unknown");
+  });
+  it("only firm-wide readers may learn that a household does not exist", () => {
+    expect([compliance, admin, operator].map(readsEveryHousehold)).toEqual([true, true, true]);
+    expect([advisor, approver, outsider, unknown].map(readsEveryHousehold)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+  it("a recorded principal authorises exactly as it did, without name or email", () => {
+    for (const p of [advisor, approver, compliance, admin, outsider, unknown, operator]) {
+      const record = principalRecord(p);
+      expect(JSON.stringify(record)).not.toContain('"name"');
+      const back = principalFromRecord(JSON.parse(JSON.stringify(record)));
+      expect(principalId(back)).toBe(principalId(p));
+      expect(actorOf(back)).toBe(actorOf(p));
+      for (const action of ["household.read", "household.draft", "plan.decide"] as const) {
+        for (const household of ["hh-chen", "hh-patel"]) {
+          expect(can(back, action, household)).toBe(can(p, action, household));
+        }
+      }
+      for (const action of ["audit.read", "book.manage", "users.manage"] as const) {
+        expect(can(back, action)).toBe(can(p, action));
+      }
+    }
   });
 });

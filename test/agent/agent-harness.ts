@@ -1,6 +1,7 @@
 // The agent wired to the fake Messages API, in-memory ports and tiny tools.
 import Anthropic from "@anthropic-ai/sdk";
 import { z } from "zod";
+import type { Principal } from "../../src/access/principal.ts";
 import { loadPrompt } from "../../src/agent/load-prompt.ts";
 import { type AgentDeps, createAgent } from "../../src/agent/run-conversation.ts";
 import { isoDate } from "../../src/domain/iso-date.ts";
@@ -12,6 +13,20 @@ import { MemoryAuditLog, MemoryConversationStore } from "../support/memory-ports
 
 export const MODEL = "claude-sonnet-5-5";
 export const PROMPT = loadPrompt("assistant", "v001");
+
+/** Who asks in these tests: an advisor of the Chen household. */
+export const ASKER: Principal = {
+  kind: "user",
+  user: {
+    id: "user-123",
+    slackUserId: "U123",
+    name: "Test Advisor",
+    email: null,
+    roles: [],
+    active: true,
+    access: [{ householdId: "hh-chen", role: "ADVISOR" }],
+  },
+};
 
 /** Every context a tool was called with, to check what the loop passes. */
 export const contextsSeen: ToolContext[] = [];
@@ -102,7 +117,6 @@ export async function startHarness(script: FakeStep[], overrides: Partial<AgentD
       plans: unusedPort<PlanStore>("plans"),
       now: "2026-11-20T15:00:00.000Z",
       tradeDate: isoDate("2026-11-20"),
-      requestedBy: null,
       allowStale: false,
     },
     audit,
@@ -124,6 +138,6 @@ export async function startHarness(script: FakeStep[], overrides: Partial<AgentD
     conversations,
     sleeps,
     deps,
-    ask: (userText, threadKey = "cli:test") => agent.run({ threadKey, userText, requestedBy: "U123" }),
+    ask: (userText, threadKey = "cli:test") => agent.run({ threadKey, userText, principal: ASKER }),
   };
 }

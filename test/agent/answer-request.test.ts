@@ -3,6 +3,8 @@
 // and every step lands in the conversation's hash chain.
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FORBIDDEN_MESSAGE } from "../../src/access/authorize.ts";
+import type { Principal } from "../../src/access/principal.ts";
 import { type AnswerDeps, answerRequest } from "../../src/agent/answer-request.ts";
 import { loadPrompt } from "../../src/agent/load-prompt.ts";
 import { verifyChain } from "../../src/audit/chain.ts";
@@ -27,14 +29,16 @@ describe(`answerRequest (${BACKEND})`, () => {
   let fake: FakeAnthropic;
   let deps: AnswerDeps;
   let thread = 0;
-  const ask = (userText: string) =>
-    answerRequest(deps, { threadKey: `test:${++thread}`, userText, requestedBy: "U-ADVISOR" });
+  let advisor: Principal;
+  const ask = (userText: string, principal = advisor, using = deps) =>
+    answerRequest(using, { threadKey: `test:${++thread}`, userText, principal });
 
   beforeAll(async () => {
     harness = await openToolHarness();
     fake = await startFakeAnthropic();
     const clock = { now: () => new Date("2026-11-20T20:03:00.000Z") };
-    const { conversationId: _, ...toolContext } = harness.context;
+    advisor = harness.context.principal;
+    const { conversationId: _, principal: __, ...toolContext } = harness.context;
     deps = {
       client: new Anthropic({ apiKey: "test", baseURL: fake.url, maxRetries: 0 }),
       model: "claude-sonnet-5-5",
@@ -90,6 +94,56 @@ describe(`answerRequest (${BACKEND})`, () => {
     } finally {
       await harness.db.prisma.security.update({ where: { id: vea.id }, data: { name: vea.name } });
     }
+  });
+
+  it.each([
+    ["an outsider with no role", "U0OUTSIDER1", FORBIDDEN_MESSAGE],
+    [
+      "an id lotwise does not know",
+      "U0NOBODY999",
+      "You are not set up in lotwise, so you have no role on this household; ask an admin.",
+    ],
+  ])("%s is refused before any model request, tool call or plan", async (_who, slackUserId, message) => {
+    const principal = await harness.principal(slackUserId);
+    const requestsBefore = fake.requests.length;
+    const plansBefore = await harness.db.prisma.plan.count();
+    const answer = await ask("show the Chen household positions", principal);
+    expect(answer).toMatchObject({ text: message, source: "refused", fallbackReason: null, planIds: [] });
+    expect(answer.planCards).toEqual([]);
+    expect(fake.requests.length).toBe(requestsBefore);
+    expect(await harness.db.prisma.plan.count()).toBe(plansBefore);
+    const events = await deps.audit.read(`conversation:${answer.conversationId}`);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: "access.refused",
+      actor: principal.kind === "user" ? `user:${slackUserId}` : `unknown:${slackUserId}`,
+      payload: {
+        principal: { id: slackUserId, kind: principal.kind },
+        text: "show the Chen household positions",
+      },
+    });
+    const conversation = await harness.db.prisma.conversation.findUniqueOrThrow({
+      where: { id: answer.conversationId },
+    });
+    expect(conversation.requestedBy).toBe(slackUserId);
+  });
+
+  it("an advisor of another household gets the refusal, audited with their principal on each tool call", async () => {
+    const { user } = await harness.users.upsert({ slackUserId: "U0OKAFORADV", name: "Olu Adeyemi" });
+    await harness.users.grant(user.id, "hh-okafor", "ADVISOR");
+    const principal = await harness.principal("U0OKAFORADV");
+    const answer = await ask("show the Chen household positions", principal, { ...deps, client: null });
+    expect(answer).toMatchObject({ text: FORBIDDEN_MESSAGE, source: "fallback", planIds: [] });
+    const events = await deps.audit.read(`conversation:${answer.conversationId}`);
+    const calls = events.filter((e) => e.type === "tool.call");
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) {
+      expect(call.payload).toMatchObject({
+        name: "find_household",
+        context: { principal: { kind: "user", id: "U0OKAFORADV" } },
+      });
+    }
+    expect(events.find((e) => e.type === "message.received")?.actor).toBe("user:U0OKAFORADV");
   });
 
   it("a-full-conversation-is-one-verifiable-chain: request, model calls, tools, guard", async () => {

@@ -2,6 +2,8 @@
 // output, refusals as values) and real engine plans of the demo households.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { FORBIDDEN_MESSAGE } from "../../src/access/authorize.ts";
+import { operatorPrincipal } from "../../src/access/principal.ts";
 import { type FallbackToolCall, runFallback } from "../../src/agent/fallback.ts";
 import { groundNumbers } from "../../src/agent/ground-numbers.ts";
 import { findHousehold } from "../../src/engine/find-by-name.ts";
@@ -180,7 +182,7 @@ async function fallback(
     now: "2026-11-20T20:00:00.000Z",
     tradeDate: demoPlan("hh-okafor").asOf,
     conversationId: "conv-1",
-    requestedBy: "U123",
+    principal: operatorPrincipal("test"),
     allowStale: false,
   };
   const audited: FallbackToolCall[] = [];
@@ -338,7 +340,7 @@ describe("runFallback", () => {
           now: "2026-11-20T20:00:00.000Z",
           tradeDate: demoPlan("hh-okafor").asOf,
           conversationId: null,
-          requestedBy: null,
+          principal: operatorPrincipal("test"),
           allowStale: false,
         },
       },
@@ -365,8 +367,31 @@ describe("runFallback with the real tools on the seeded demo book", () => {
     await harness?.close();
   });
 
-  const run = (userText: string) =>
-    runFallback({ userText }, { tools: TOOLS, context: harness.context, reason: "no-api-key" });
+  const run = (userText: string, context: ToolContext = harness.context) =>
+    runFallback({ userText }, { tools: TOOLS, context, reason: "no-api-key" });
+
+  it("answers an advisor of another household with the refusal alone: no figures, no plan", async () => {
+    const { user } = await harness.users.upsert({ slackUserId: "U0OKAFORADV", name: "Olu Adeyemi" });
+    await harness.users.grant(user.id, "hh-okafor", "ADVISOR");
+    const context = { ...harness.context, principal: await harness.principal("U0OKAFORADV") };
+    const plansBefore = await harness.db.prisma.plan.count();
+    const outcome = await run("show the Chen household positions", context);
+    expect(outcome.text).toBe(FORBIDDEN_MESSAGE);
+    expect(outcome.planId).toBeNull();
+    expect(new Set(names(outcome.toolCalls))).toEqual(new Set(["find_household"]));
+    expect(await harness.db.prisma.plan.count()).toBe(plansBefore);
+  });
+
+  it("lets compliance read but not draft: the refusal, and no figures", async () => {
+    const context = { ...harness.context, principal: await harness.principal("U0COMPLIANCE1") };
+    const plansBefore = await harness.db.prisma.plan.count();
+    const outcome = await run("rebalance the Chen household", context);
+    expect(outcome.text).toBe(
+      "you may read hh-chen but not draft for it: drafting needs the advisor role for the household",
+    );
+    expect(outcome.planId).toBeNull();
+    expect(await harness.db.prisma.plan.count()).toBe(plansBefore);
+  });
 
   it("drafts and stores Chen's plan, and its text is grounded in the tool results", async () => {
     const outcome = await run("rebalance the Chen household");

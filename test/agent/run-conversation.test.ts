@@ -2,7 +2,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAgent } from "../../src/agent/run-conversation.ts";
 import { text, toolUse, toolUseBlock, toolUses } from "../support/fake-anthropic.ts";
-import { contextsSeen, type Harness, lookup, MODEL, PROMPT, startHarness } from "./agent-harness.ts";
+import { ASKER, contextsSeen, type Harness, lookup, MODEL, PROMPT, startHarness } from "./agent-harness.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -226,16 +226,12 @@ describe("runConversation", () => {
     ]);
   });
 
-  it("gives tools the conversation id and the requesting user", async () => {
+  it("gives tools the conversation id and the requesting principal", async () => {
     const h = await start([toolUse("lookup", { householdId: "hh-chen" }), text("Done.")]);
     await h.ask("Chen?");
 
     expect(contextsSeen).toHaveLength(1);
-    expect(contextsSeen[0]).toMatchObject({
-      conversationId: "conv-1",
-      requestedBy: "U123",
-      allowStale: false,
-    });
+    expect(contextsSeen[0]).toMatchObject({ conversationId: "conv-1", principal: ASKER, allowStale: false });
   });
 
   it("returns the ids of plans drafted while answering", async () => {
@@ -288,7 +284,7 @@ describe("runConversation", () => {
     const second = await createAgent(h.deps).run({
       threadKey: "slack:T1:C1:111.222",
       userText: "Sure?",
-      requestedBy: "U123",
+      principal: ASKER,
     });
 
     expect(second.conversationId).toBe(first.conversationId);
@@ -362,7 +358,13 @@ describe("runConversation", () => {
         allowStale: false,
         planTtlMinutes: null,
         conversationId: "conv-1",
-        requestedBy: "U123",
+        principal: {
+          kind: "user",
+          id: "U123",
+          userId: "user-123",
+          roles: [],
+          access: [{ householdId: "hh-chen", role: "ADVISOR" }],
+        },
       },
     });
     expect(events[4]?.payload).toMatchObject({

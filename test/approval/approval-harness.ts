@@ -33,9 +33,19 @@ export interface ApprovalHarness {
    * Drafts and stores a pending Chen plan. Plans are content-addressed, so each `variant` gives a
    * distinct plan with the same trades (through a minimum trade amount a few cents apart).
    */
-  draftChen(options?: { variant?: number; requestedBy?: string; household?: string }): Promise<StoredPlan>;
+  draftChen(options?: {
+    variant?: number;
+    requestedBy?: string | null;
+    household?: string;
+  }): Promise<StoredPlan>;
   decide(plan: StoredPlan, request?: Partial<DecisionRequest>): ReturnType<typeof decidePlan>;
   written(planId: string): Promise<{ approvals: number; orders: number; status: string }>;
+  /**
+   * One live plan per household: marks every approved or executing plan executed, as if its orders
+   * had all filled just before the next plan was drafted (the book is not touched), so the next
+   * test can approve another plan of the same household.
+   */
+  finishLivePlans(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,6 +105,12 @@ export async function openApprovalHarness(options: { fourEyes?: boolean } = {}):
         db.prisma.plan.findUniqueOrThrow({ where: { id: planId }, select: { status: true } }),
       ]);
       return { approvals, orders, status: plan.status };
+    },
+    async finishLivePlans() {
+      await db.prisma.plan.updateMany({
+        where: { status: { in: ["APPROVED", "EXECUTING"] } },
+        data: { status: "EXECUTED", statusChangedAt: new Date(Date.parse(DRAFTED_AT) - 60_000) },
+      });
     },
     close: () => db.close(),
   };

@@ -1,6 +1,7 @@
 // The Approve / Reject decision against the seeded demo book and the real stores: who may decide,
 // what is refused (with nothing written), and that an approval queues exactly one set of orders.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { operatorPrincipal, resolveUser } from "../../src/access/principal.ts";
 import { decidePlan } from "../../src/approval/decide-plan.ts";
 import { BACKEND } from "../support/test-database.ts";
 import {
@@ -18,64 +19,15 @@ const NOTHING_WRITTEN = { approvals: 0, orders: 0, status: "PENDING_APPROVAL" };
 describe(`deciding on a plan (${BACKEND})`, () => {
   let h: ApprovalHarness;
   let variant = 0;
-  const draft = (options: { requestedBy?: string } = {}) => h.draftChen({ variant: ++variant, ...options });
+  const draft = (options: { requestedBy?: string | null } = {}) =>
+    h.draftChen({ variant: ++variant, ...options });
 
   beforeAll(async () => {
     h = await openApprovalHarness();
   });
+  // Every test approves its own Chen plan: the one approved before must have finished (one live plan per household).
+  afterEach(() => h.finishLivePlans());
   afterAll(() => h.close());
-
-  it("approver-approves-and-one-set-of-orders-is-queued", async () => {
-    const plan = await draft();
-    const outcome = await h.decide(plan);
-    expect(outcome).toEqual({
-      ok: true,
-      decision: "approved",
-      planId: plan.id,
-      decidedBy: { userId: "user-ben-whitaker", slackUserId: APPROVER, name: "Ben Whitaker" },
-      decidedAt: CLICK_AT.toISOString(),
-      orderIds: plan.plan.trades.map((t) => `order-${plan.id}-${t.index}`),
-      repeated: false,
-    });
-    expect(plan.plan.trades).toHaveLength(11);
-    expect(await h.written(plan.id)).toEqual({ approvals: 1, orders: 11, status: "APPROVED" });
-
-    const orders = await h.db.prisma.order.findMany({
-      where: { planId: plan.id },
-      orderBy: { planTrade: { seq: "asc" } },
-      include: { planTrade: true },
-    });
-    for (const [i, order] of orders.entries()) {
-      const trade = plan.plan.trades[i];
-      expect(order).toMatchObject({
-        status: "QUEUED",
-        idempotencyKey: `${plan.id}:${trade?.index}`,
-        accountId: trade?.accountId,
-        securityId: trade?.securityId,
-        side: trade?.side === "buy" ? "BUY" : "SELL",
-        limitPrice: null,
-        planTradeId: order.planTrade.id,
-      });
-      expect(order.quantity.toString()).toBe(order.planTrade.quantity.toString());
-      expect(order.lots).toEqual(order.planTrade.lots);
-    }
-    const sells = orders.filter((o) => o.side === "SELL");
-    expect(sells.every((o) => Array.isArray(o.lots) && o.lots.length > 0)).toBe(true);
-
-    const approval = await h.db.prisma.approval.findUniqueOrThrow({ where: { planId: plan.id } });
-    expect(approval).toMatchObject({
-      decidedBy: "user-ben-whitaker",
-      decision: "APPROVED",
-      planHash: plan.hash,
-    });
-    const events = await h.deps.audit.read(`plan:${plan.id}`);
-    expect(events.map((e) => [e.type, e.actor])).toEqual([["decision.approved", `user:${APPROVER}`]]);
-    expect(events[0]?.payload).toMatchObject({
-      planHash: plan.hash,
-      repeated: false,
-      orderIds: outcome.ok ? outcome.orderIds : [],
-    });
-  });
 
   it("outsider-click-is-refused-and-nothing-written", async () => {
     const plan = await draft();
@@ -146,25 +98,48 @@ describe(`deciding on a plan (${BACKEND})`, () => {
     expect(await h.written(plan.id)).toEqual(NOTHING_WRITTEN);
   });
 
-  it("requester-cannot-approve-own-plan-with-four-eyes", async () => {
-    const plan = await draft({ requestedBy: APPROVER });
-    expect(await h.decide(plan)).toEqual({
-      ok: false,
-      code: "decision.own-plan",
-      message: "You requested this plan, and four-eyes approval is on: another approver has to approve it.",
-    });
-    expect(await h.written(plan.id)).toEqual(NOTHING_WRITTEN);
-    // Without four eyes, the same click approves.
-    const outcome = await decidePlan(
-      { ...h.deps, fourEyes: false },
-      { planId: plan.id, planHash: plan.hash, slackUserId: APPROVER, decision: "approve", now: CLICK_AT },
-    );
-    expect(outcome).toMatchObject({ ok: true, decision: "approved", repeated: false });
-  });
-
   it("requester-may-reject-own-plan: four eyes guards approvals only", async () => {
     const plan = await draft({ requestedBy: APPROVER });
     expect(await h.decide(plan, { decision: "reject", reason: "drafted by mistake" })).toMatchObject({
+      ok: true,
+      decision: "rejected",
+    });
+  });
+
+  it('a plan requested from the CLI ("cli") cannot be approved by any approver', async () => {
+    const plan = await draft({ requestedBy: "cli" });
+    const { user } = await h.deps.users.upsert({ slackUserId: "U0APPROVER3", name: "Third Approver" });
+    await h.deps.users.grant(user.id, "hh-chen", "APPROVER");
+    for (const slackUserId of [APPROVER, "U0APPROVER3"]) {
+      expect(await h.decide(plan, { slackUserId })).toEqual({
+        ok: false,
+        code: "decision.requester-unknown",
+        message:
+          "This plan's requester is not a known lotwise user, so four eyes cannot be shown; ask for a new plan under your own name.",
+      });
+    }
+    expect(await h.written(plan.id)).toEqual(NOTHING_WRITTEN);
+    const events = await h.deps.audit.read(`plan:${plan.id}`);
+    expect(events.map((e) => [e.type, (e.payload as { code: string }).code])).toEqual([
+      ["decision.refused", "decision.requester-unknown"],
+      ["decision.refused", "decision.requester-unknown"],
+    ]);
+  });
+
+  it("a plan whose requester lotwise does not know, or no longer knows, cannot be approved", async () => {
+    const { user } = await h.deps.users.upsert({ slackUserId: "U0GONE1", name: "Former Advisor" });
+    await h.deps.users.grant(user.id, "hh-chen", "ADVISOR");
+    await h.deps.users.upsert({ slackUserId: "U0GONE1", name: "Former Advisor", active: false });
+    for (const requestedBy of ["U0NOBODY999", "U0GONE1", null]) {
+      const plan = await draft({ requestedBy });
+      expect(await h.decide(plan)).toMatchObject({ ok: false, code: "decision.requester-unknown" });
+      expect(await h.written(plan.id)).toEqual(NOTHING_WRITTEN);
+    }
+  });
+
+  it("a plan requested from the CLI can still be rejected", async () => {
+    const plan = await draft({ requestedBy: "cli" });
+    expect(await h.decide(plan, { decision: "reject", reason: "no requester" })).toMatchObject({
       ok: true,
       decision: "rejected",
     });
@@ -201,19 +176,6 @@ describe(`deciding on a plan (${BACKEND})`, () => {
     expect(outcome).toMatchObject({ ok: true, decision: "rejected" });
   });
 
-  it("tampered-hash-is-refused", async () => {
-    const plan = await draft();
-    const outcome = await h.decide(plan, { planHash: "0".repeat(64) });
-    expect(outcome).toMatchObject({ ok: false, code: "decision.hash-mismatch" });
-    expect(await h.written(plan.id)).toEqual(NOTHING_WRITTEN);
-    // Also after a decision: a mismatched button never gets the idempotent "ok".
-    await h.decide(plan);
-    expect(await h.decide(plan, { planHash: "0".repeat(64) })).toMatchObject({
-      ok: false,
-      code: "decision.hash-mismatch",
-    });
-  });
-
   it("unknown-plan-is-refused", async () => {
     expect(await h.decide({ ...(await draft()), id: "plan-doesnotexist" })).toMatchObject({
       ok: false,
@@ -235,29 +197,6 @@ describe(`deciding on a plan (${BACKEND})`, () => {
       code: "decision.stale-data",
       detail: { staleInputs: expect.any(Array) },
     });
-  });
-
-  it("double-click-is-idempotent: the same decision comes back and nothing more is written", async () => {
-    const plan = await draft();
-    const first = await h.decide(plan);
-    const again = await h.decide(plan);
-    expect(again).toEqual({ ...first, repeated: true });
-    // A second approver clicking later sees the first approver's decision.
-    const { user } = await h.deps.users.upsert({ slackUserId: "U0APPROVER2", name: "Second Approver" });
-    await h.deps.users.grant(user.id, "hh-chen", "APPROVER");
-    const other = await h.decide(plan, { slackUserId: "U0APPROVER2" });
-    expect(other).toEqual({ ...first, repeated: true });
-    expect(await h.written(plan.id)).toEqual({ approvals: 1, orders: 11, status: "APPROVED" });
-    const events = await h.deps.audit.read(`plan:${plan.id}`);
-    expect(events.map((e) => (e.payload as { repeated: boolean }).repeated)).toEqual([false, true, true]);
-  });
-
-  it("racing-clicks-produce-one-set-of-orders", async () => {
-    const plan = await draft();
-    const outcomes = await Promise.all(Array.from({ length: 8 }, () => h.decide(plan)));
-    expect(outcomes.every((o) => o.ok)).toBe(true);
-    expect(outcomes.filter((o) => o.ok && !o.repeated)).toHaveLength(1);
-    expect(await h.written(plan.id)).toEqual({ approvals: 1, orders: 11, status: "APPROVED" });
   });
 
   it("reject-needs-a-reason", async () => {
@@ -295,6 +234,159 @@ describe(`deciding on a plan (${BACKEND})`, () => {
     expect(await h.written(plan.id)).toEqual({ approvals: 1, orders: 0, status: "REJECTED" });
   });
 
+  it("superseded-plan-is-refused-as-changed", async () => {
+    const plan = await draft();
+    await h.db.prisma.plan.update({ where: { id: plan.id }, data: { status: "SUPERSEDED" } });
+    expect(await h.decide(plan)).toMatchObject({ ok: false, code: "decision.plan-changed" });
+    expect(await h.written(plan.id)).toEqual({ ...NOTHING_WRITTEN, status: "SUPERSEDED" });
+  });
+});
+
+// An approval makes the household busy until its orders are done (one live plan per household), so each
+// of these starts from a freshly seeded book.
+describe(`approving a plan (${BACKEND})`, () => {
+  let h: ApprovalHarness;
+  const draft = (options: { requestedBy?: string | null } = {}) => h.draftChen(options);
+
+  beforeEach(async () => {
+    h = await openApprovalHarness();
+  });
+  afterEach(() => h.close());
+
+  it("approver-approves-and-one-set-of-orders-is-queued", async () => {
+    const plan = await draft();
+    const outcome = await h.decide(plan);
+    expect(outcome).toEqual({
+      ok: true,
+      decision: "approved",
+      planId: plan.id,
+      decidedBy: { userId: "user-ben-whitaker", slackUserId: APPROVER, name: "Ben Whitaker" },
+      decidedAt: CLICK_AT.toISOString(),
+      orderIds: plan.plan.trades.map((t) => `order-${plan.id}-${t.index}`),
+      repeated: false,
+    });
+    expect(plan.plan.trades).toHaveLength(11);
+    expect(await h.written(plan.id)).toEqual({ approvals: 1, orders: 11, status: "APPROVED" });
+
+    const orders = await h.db.prisma.order.findMany({
+      where: { planId: plan.id },
+      orderBy: { planTrade: { seq: "asc" } },
+      include: { planTrade: true },
+    });
+    for (const [i, order] of orders.entries()) {
+      const trade = plan.plan.trades[i];
+      expect(order).toMatchObject({
+        status: "QUEUED",
+        idempotencyKey: `${plan.id}:${trade?.index}`,
+        accountId: trade?.accountId,
+        securityId: trade?.securityId,
+        side: trade?.side === "buy" ? "BUY" : "SELL",
+        limitPrice: null,
+        planTradeId: order.planTrade.id,
+      });
+      expect(order.quantity.toString()).toBe(order.planTrade.quantity.toString());
+      expect(order.lots).toEqual(order.planTrade.lots);
+    }
+    const sells = orders.filter((o) => o.side === "SELL");
+    expect(sells.every((o) => Array.isArray(o.lots) && o.lots.length > 0)).toBe(true);
+
+    const approval = await h.db.prisma.approval.findUniqueOrThrow({ where: { planId: plan.id } });
+    expect(approval).toMatchObject({
+      decidedBy: "user-ben-whitaker",
+      decision: "APPROVED",
+      planHash: plan.hash,
+    });
+    const events = await h.deps.audit.read(`plan:${plan.id}`);
+    expect(events.map((e) => [e.type, e.actor])).toEqual([["decision.approved", `user:${APPROVER}`]]);
+    expect(events[0]?.payload).toMatchObject({
+      planHash: plan.hash,
+      repeated: false,
+      orderIds: outcome.ok ? outcome.orderIds : [],
+    });
+  });
+
+  it("requester-cannot-approve-own-plan-with-four-eyes", async () => {
+    const plan = await draft({ requestedBy: APPROVER });
+    expect(await h.decide(plan)).toEqual({
+      ok: false,
+      code: "decision.own-plan",
+      message: "You requested this plan, and four-eyes approval is on: another approver has to approve it.",
+    });
+    expect(await h.written(plan.id)).toEqual(NOTHING_WRITTEN);
+    // Without four eyes, the same click approves.
+    const outcome = await decidePlan(
+      { ...h.deps, fourEyes: false },
+      { planId: plan.id, planHash: plan.hash, slackUserId: APPROVER, decision: "approve", now: CLICK_AT },
+    );
+    expect(outcome).toMatchObject({ ok: true, decision: "approved", repeated: false });
+  });
+
+  it("a plan requested by the local operator can be approved by the household's approver", async () => {
+    const plan = await draft({ requestedBy: "operator:ana" });
+    expect(await h.decide(plan)).toMatchObject({ ok: true, decision: "approved", repeated: false });
+    expect(await h.written(plan.id)).toEqual({ approvals: 1, orders: 11, status: "APPROVED" });
+  });
+
+  it("decides as a principal resolved at the edge; the operator decides nothing", async () => {
+    const plan = await draft();
+    const base = { planId: plan.id, planHash: plan.hash, decision: "approve" as const, now: CLICK_AT };
+    const operator = await decidePlan(h.deps, { ...base, principal: operatorPrincipal("ana") });
+    expect(operator).toMatchObject({ ok: false, code: "decision.not-authorised" });
+    const unknown = await decidePlan(h.deps, {
+      ...base,
+      principal: { kind: "unknown", claimedId: "U0NOBODY999" },
+    });
+    expect(unknown).toMatchObject({ ok: false, code: "decision.unknown-user" });
+    expect(await h.written(plan.id)).toEqual(NOTHING_WRITTEN);
+    const approver = await resolveUser(h.deps.users, APPROVER);
+    expect(await decidePlan(h.deps, { ...base, principal: approver })).toMatchObject({
+      ok: true,
+      decision: "approved",
+    });
+    const events = await h.deps.audit.read(`plan:${plan.id}`);
+    expect(events.map((e) => [e.type, e.actor])).toEqual([
+      ["decision.refused", "operator:ana"],
+      ["decision.refused", "unknown:U0NOBODY999"],
+      ["decision.approved", `user:${APPROVER}`],
+    ]);
+  });
+
+  it("tampered-hash-is-refused", async () => {
+    const plan = await draft();
+    const outcome = await h.decide(plan, { planHash: "0".repeat(64) });
+    expect(outcome).toMatchObject({ ok: false, code: "decision.hash-mismatch" });
+    expect(await h.written(plan.id)).toEqual(NOTHING_WRITTEN);
+    // Also after a decision: a mismatched button never gets the idempotent "ok".
+    await h.decide(plan);
+    expect(await h.decide(plan, { planHash: "0".repeat(64) })).toMatchObject({
+      ok: false,
+      code: "decision.hash-mismatch",
+    });
+  });
+
+  it("double-click-is-idempotent: the same decision comes back and nothing more is written", async () => {
+    const plan = await draft();
+    const first = await h.decide(plan);
+    const again = await h.decide(plan);
+    expect(again).toEqual({ ...first, repeated: true });
+    // A second approver clicking later sees the first approver's decision.
+    const { user } = await h.deps.users.upsert({ slackUserId: "U0APPROVER2", name: "Second Approver" });
+    await h.deps.users.grant(user.id, "hh-chen", "APPROVER");
+    const other = await h.decide(plan, { slackUserId: "U0APPROVER2" });
+    expect(other).toEqual({ ...first, repeated: true });
+    expect(await h.written(plan.id)).toEqual({ approvals: 1, orders: 11, status: "APPROVED" });
+    const events = await h.deps.audit.read(`plan:${plan.id}`);
+    expect(events.map((e) => (e.payload as { repeated: boolean }).repeated)).toEqual([false, true, true]);
+  });
+
+  it("racing-clicks-produce-one-set-of-orders", async () => {
+    const plan = await draft();
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => h.decide(plan)));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(outcomes.filter((o) => o.ok && !o.repeated)).toHaveLength(1);
+    expect(await h.written(plan.id)).toEqual({ approvals: 1, orders: 11, status: "APPROVED" });
+  });
+
   it("approved-plan-cannot-be-rejected", async () => {
     const plan = await draft();
     await h.decide(plan);
@@ -303,13 +395,6 @@ describe(`deciding on a plan (${BACKEND})`, () => {
       code: "decision.already-decided",
     });
     expect(await h.written(plan.id)).toEqual({ approvals: 1, orders: 11, status: "APPROVED" });
-  });
-
-  it("superseded-plan-is-refused-as-changed", async () => {
-    const plan = await draft();
-    await h.db.prisma.plan.update({ where: { id: plan.id }, data: { status: "SUPERSEDED" } });
-    expect(await h.decide(plan)).toMatchObject({ ok: false, code: "decision.plan-changed" });
-    expect(await h.written(plan.id)).toEqual({ ...NOTHING_WRITTEN, status: "SUPERSEDED" });
   });
 });
 

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runInProcess } from "../support/cli.ts";
@@ -77,17 +77,12 @@ describe(`lotwise models (${BACKEND})`, () => {
       bandAbsolute: "0.05",
       rebalanceTo: "BAND_EDGE",
     });
-    const assigned = await run([
-      "models",
-      "assign",
-      "patel",
-      "growth",
-      "--effective",
-      "2026-12-01",
-      "--by",
-      "Alice Moreno",
-    ]);
+    const assigned = await run(["models", "assign", "patel", "growth", "--effective", "2026-12-01"]);
     expect(assigned.stdout).toBe("Patel Household now follows Growth 80/20 v2 from 2026-12-01.\n");
+    const assignment = await db.prisma.householdModelAssignment.findFirstOrThrow({
+      where: { householdId: "hh-patel", modelVersionId: "model-growth-v2" },
+    });
+    expect(assignment.assignedBy).toBe(`operator:${userInfo().username}`);
     const listed = JSON.parse((await run(["models", "list", "--json"])).stdout);
     const growth = listed.find((m: { id: string }) => m.id === "model-growth");
     expect(growth.versions[0].households.map((h: { id: string }) => h.id)).toEqual(["hh-okafor"]);

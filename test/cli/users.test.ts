@@ -1,5 +1,6 @@
 // `lotwise users` against a real database: the demo's users and roles, adding users, granting and
 // revoking household and firm-wide roles, clear errors, and an audit event for every change.
+import { userInfo } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaAuditLog } from "../../src/db/prisma-audit-log.ts";
 import { runInProcess } from "../support/cli.ts";
@@ -113,9 +114,10 @@ describe(`lotwise users (${BACKEND})`, () => {
     await run(["users", "grant", "U0AUDITED1", "brooks", "--role", "ADVISOR"]);
     const events = await createPrismaAuditLog(db.prisma, clock).read("users");
     const mine = events.filter((e) => JSON.stringify(e.payload).includes("U0AUDITED1"));
+    const operator = `operator:${userInfo().username}`;
     expect(mine.map((e) => [e.type, e.actor])).toEqual([
-      ["user.added", "cli"],
-      ["user.role-granted", "cli"],
+      ["user.added", operator],
+      ["user.role-granted", operator],
     ]);
     expect(mine[1]?.payload).toEqual({
       userId: "user-u0audited1",

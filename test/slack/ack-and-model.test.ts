@@ -2,7 +2,7 @@
 // approval or the custodians run, even with Bolt holding responses until listeners return
 // (processBeforeResponse). And the model path: the real SDK against the fake Messages API, the
 // progress message naming each tool as it runs, the reply, then the card from the stored plan.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { text, toolUse } from "../support/fake-anthropic.ts";
 import { blockActions, mentionEvent, nextTs } from "../support/fake-slack.ts";
 import { BACKEND } from "../support/test-database.ts";
@@ -121,7 +121,8 @@ describe(`acknowledging and the model path (${BACKEND})`, () => {
     );
     expect(response.status).toBe(200);
     expect(response.at - sent).toBeLessThan(1_500);
-    expect(decisions).toBe(before + 1);
+    // The clicker is resolved to a principal first, then the (slow) approval service is called.
+    await vi.waitFor(() => expect(decisions).toBe(before + 1), { timeout: 2_000 });
     expect(await h.db.prisma.approval.count()).toBe(0);
     await h.app.idle();
     expect(await h.db.prisma.approval.count()).toBe(1);

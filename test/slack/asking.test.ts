@@ -2,6 +2,7 @@
 // assistant on a seeded database, and every Web API call recorded by the fake Slack. No key here:
 // the deterministic fallback answers (the model path is in ack-and-model.test.ts).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { AUDIT_REFUSED } from "../../src/slack/listeners/slash-command.ts";
 import { slackThreadKey } from "../../src/slack/thread-key.ts";
 import { directMessageEvent, mentionEvent, nextTs, slashCommand, TEAM_ID } from "../support/fake-slack.ts";
 import { BACKEND } from "../support/test-database.ts";
@@ -125,7 +126,13 @@ describe(`asking in Slack (${BACKEND})`, () => {
     await h.app.idle();
     const refused = h.slack.callsTo("chat.postEphemeral").at(-1);
     expect(refused?.args.user).toBe(ADVISOR);
-    expect(String(refused?.args.text)).toBe("Only users with the compliance role can audit plans.");
+    expect(String(refused?.args.text)).toBe(AUDIT_REFUSED);
+    const refusals = (await h.opened.audit.read(`plan:${plan.id}`)).filter(
+      (e) => e.type === "access.refused",
+    );
+    expect(refusals.map((e) => [e.actor, (e.payload as { action: string }).action])).toEqual([
+      [`user:${ADVISOR}`, "audit.read"],
+    ]);
   });
 
   it("dm-in-a-thread-keeps-context", async () => {

@@ -11,6 +11,10 @@ import { createSlackRuntime, type SlackRuntime } from "../../src/slack/slack-run
 import { demoFamilies, demoHousehold, demoModel, demoPolicy } from "../support/demo-household.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { MemoryAuditLog, MemoryConversationStore } from "../support/memory-ports.ts";
+import { principalsOf, slackUser } from "./principals.ts";
+
+const APPROVER = slackUser("U0APPROVER1", { access: [{ householdId: "hh-chen", role: "APPROVER" }] });
+const OUTSIDER = slackUser("U0OUTSIDER1");
 
 const HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
@@ -84,6 +88,7 @@ describe("decideInThread with a faked approval service and execution", () => {
       plans,
       conversations: new MemoryConversationStore(),
       audit,
+      principalOf: principalsOf(APPROVER, OUTSIDER),
       clock: { now: () => new Date("2026-11-20T20:05:00.000Z") },
       logger,
     };
@@ -102,7 +107,7 @@ describe("decideInThread with a faked approval service and execution", () => {
     execute = async () => {};
   });
 
-  it("passes the clicker's Slack id, the button's plan and hash, the reason and the time", async () => {
+  it("passes the clicker's principal, the button's plan and hash, the reason and the time", async () => {
     outcome = {
       ok: false,
       code: "decision.not-authorised",
@@ -113,7 +118,7 @@ describe("decideInThread with a faked approval service and execution", () => {
       {
         planId: "plan-chen",
         planHash: HASH,
-        slackUserId: "U0OUTSIDER1",
+        principal: OUTSIDER,
         decision: "reject",
         reason: "no",
         now: new Date("2026-11-20T20:05:00.000Z"),

@@ -1,6 +1,7 @@
 // A plan too long for one card: the card shows the first trades, and the full detail (every trade and
 // lot) goes into the thread as a file through files.uploadV2 (getUploadURLExternal, the upload,
-// completeUploadExternal); when Slack refuses the upload, as threaded messages instead.
+// completeUploadExternal); when Slack refuses the upload, as threaded messages instead. No card at all
+// for an asker who may not read the household.
 import { webApi } from "@slack/bolt";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -13,6 +14,9 @@ import { createSlackRuntime, type SlackRuntime } from "../../src/slack/slack-run
 import { demoFamilies, demoHousehold, demoModel, demoPolicy } from "../support/demo-household.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
 import { MemoryAuditLog, MemoryConversationStore } from "../support/memory-ports.ts";
+import { principalsOf, slackUser } from "./principals.ts";
+
+const ASKER = slackUser("U1", { access: [{ householdId: "hh-chen", role: "ADVISOR" }] });
 
 function longPlan(): Plan {
   const model = demoModel("hh-chen");
@@ -65,6 +69,7 @@ describe("the detail of a long plan", () => {
       plans,
       conversations: new MemoryConversationStore(),
       audit,
+      principalOf: principalsOf(ASKER),
       households: async () => ({ name: "Chen Household", custodians: {} }),
       clock: { now: () => new Date("2026-11-20T20:03:00.000Z") },
       logger,
@@ -81,7 +86,7 @@ describe("the detail of a long plan", () => {
   beforeEach(() => slack.reset());
 
   it("is uploaded as a file in the thread beside the card", async () => {
-    const posted = await postPlanCard(rt, { planId: stored.id, thread, conversationId: null, askedBy: "U1" });
+    const posted = await postPlanCard(rt, { planId: stored.id, thread, conversationId: null, asker: ASKER });
     expect(posted).toMatchObject({ planId: stored.id, detail: "file" });
     expect(slack.calls.map((c) => c.method)).toEqual([
       "chat.postMessage",
@@ -101,12 +106,24 @@ describe("the detail of a long plan", () => {
 
   it("is posted as threaded messages when the upload is refused", async () => {
     slack.failWith("files.getUploadURLExternal", "missing_scope");
-    const posted = await postPlanCard(rt, { planId: stored.id, thread, conversationId: null, askedBy: "U1" });
+    const posted = await postPlanCard(rt, { planId: stored.id, thread, conversationId: null, asker: ASKER });
     expect(posted?.detail).toBe("messages");
     const parts = slack.callsTo("chat.postMessage").slice(1);
     expect(parts.length).toBeGreaterThan(1);
     for (const part of parts) expect(part.args.thread_ts).toBe(thread.threadTs);
     const text = parts.map((p) => JSON.stringify(p.args.blocks)).join("");
     expect(text).toContain("22. BUY 1171 VTEB");
+  });
+
+  it("is not posted at all to an asker who may not read the household (and the refusal is audited)", async () => {
+    const elsewhere = slackUser("U2", { access: [{ householdId: "hh-alvarez", role: "ADVISOR" }] });
+    for (const asker of [elsewhere, { kind: "unknown", claimedId: "U0NOBODY999" } as const]) {
+      slack.reset();
+      const posted = await postPlanCard(rt, { planId: stored.id, thread, conversationId: null, asker });
+      expect(posted).toBeNull();
+      expect(slack.calls).toHaveLength(0);
+      const refusal = (await rt.deps.audit.read(`plan:${stored.id}`)).at(-1);
+      expect(refusal).toMatchObject({ type: "access.refused", payload: { action: "household.read" } });
+    }
   });
 });

@@ -2,6 +2,7 @@
 // refuses, and that drafting is all it does.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { operatorPrincipal } from "../../src/access/principal.ts";
 import { draftTradesTool } from "../../tools/draft-trades.ts";
 import { BACKEND } from "../support/test-database.ts";
 import { openToolHarness, type ToolHarness } from "./harness.ts";
@@ -130,7 +131,13 @@ describe(`draft_trades (${BACKEND})`, () => {
       ok: false,
       code: "plan.no-model",
     });
+    // An advisor is not told whether a household outside their grants exists; the operator is.
     expect(await h.outcome(draftTradesTool, { householdId: "hh-nobody" })).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
+    const operator = { principal: operatorPrincipal("ana") };
+    expect(await h.outcome(draftTradesTool, { householdId: "hh-nobody" }, operator)).toMatchObject({
       ok: false,
       code: "household.not-found",
     });
@@ -140,12 +147,14 @@ describe(`draft_trades (${BACKEND})`, () => {
     await h.db.prisma.conversation.create({
       data: { id: "conv-alvarez", threadKey: "cli:test-alvarez", householdId: "hh-alvarez" },
     });
+    const { user } = await h.users.upsert({ slackUserId: "U0SOFIA1", name: "Sofia Reyes" });
+    await h.users.grant(user.id, "hh-alvarez", "ADVISOR");
     const drafted = await h.value<Drafted>(
       draftTradesTool,
       { householdId: "hh-alvarez" },
-      { conversationId: "conv-alvarez", requestedBy: "U-SOFIA-ADVISOR" },
+      { conversationId: "conv-alvarez", principal: await h.principal("U0SOFIA1") },
     );
     const row = await h.db.prisma.plan.findUniqueOrThrow({ where: { id: drafted.planId as string } });
-    expect(row).toMatchObject({ conversationId: "conv-alvarez", requestedBy: "U-SOFIA-ADVISOR" });
+    expect(row).toMatchObject({ conversationId: "conv-alvarez", requestedBy: "U0SOFIA1" });
   });
 });

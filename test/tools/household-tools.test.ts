@@ -50,10 +50,15 @@ describe(`household tools (${BACKEND})`, () => {
       expect(outcome.message).toContain("Patel Household (hh-patel)");
     });
 
-    it("an-unknown-name-is-refused", async () => {
-      expect(await h.outcome(findHouseholdTool, { query: "Smith" })).toMatchObject({
+    it("an-unknown-name-is-not-found-for-compliance-and-forbidden-for-an-advisor", async () => {
+      const compliance = { principal: await h.principal("U0COMPLIANCE1") };
+      expect(await h.outcome(findHouseholdTool, { query: "Smith" }, compliance)).toMatchObject({
         ok: false,
         code: "household.not-found",
+      });
+      expect(await h.outcome(findHouseholdTool, { query: "Smith" })).toMatchObject({
+        ok: false,
+        code: "forbidden",
       });
     });
   });
@@ -80,7 +85,8 @@ describe(`household tools (${BACKEND})`, () => {
     });
 
     it("an-unknown-household-id-is-refused-with-a-pointer-to-find_household", async () => {
-      const outcome = await h.outcome(getPositionsTool, { householdId: "chen" });
+      const compliance = { principal: await h.principal("U0COMPLIANCE1") };
+      const outcome = await h.outcome(getPositionsTool, { householdId: "chen" }, compliance);
       expect(outcome).toMatchObject({ ok: false, code: "household.not-found" });
       if (!outcome.ok) expect(outcome.message).toContain("find_household");
     });

@@ -1,11 +1,12 @@
+import { readableHouseholds, readsEveryHousehold } from "../../access/authorize.ts";
 import { isTaxable } from "../../domain/book.ts";
 import { Decimal, formatFixed } from "../../domain/decimal.ts";
 import { findHousehold } from "../../engine/find-by-name.ts";
 import { sumValuations, type Valuation, valueHoldings } from "../../engine/value-holdings.ts";
 import type { HouseholdOverview, LatestPrice } from "../../ports/book-store.ts";
+import { refuseHousehold, withPrincipal } from "../act-as.ts";
 import { CliError, type Command } from "../command.ts";
 import { formatInstant, formatMoney, renderTable } from "../format.ts";
-import { withStore } from "../with-store.ts";
 import { importStoreOf } from "./import.ts";
 
 export interface HouseholdListing {
@@ -138,18 +139,28 @@ export const householdsCommand: Command = {
   usage: "lotwise households [<household>] [--json]",
   details:
     "Values each account's latest snapshot at the latest prices. <household> narrows the list to one\n" +
-    "household, by id, name or an unambiguous prefix (e.g. `lotwise households chen`).",
+    "household, by id, name or an unambiguous prefix (e.g. `lotwise households chen`). Only the\n" +
+    "households the principal may read are listed.",
   options: { json: { type: "boolean", default: false } },
   optionHelp: { json: "print an array of { id, name, accounts: [{ id, custodian, type, ... }], ... }" },
   positionals: { min: 0, max: 1 },
+  actsAs: true,
   run(context, { values, positionals }) {
     const { io } = context;
-    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
+    const quiet = Boolean(values.json);
+    return withPrincipal(context, { quiet, command: "households" }, async (opened, progress, principal) => {
       progress.step("reading households");
-      let households = await opened.store.listHouseholds();
+      let households = readableHouseholds(principal, await opened.store.listHouseholds());
       const query = positionals[0];
       if (query !== undefined) {
         const found = findHousehold(query, households);
+        if (!found.ok && found.error.code !== "lookup.ambiguous" && !readsEveryHousehold(principal)) {
+          await refuseHousehold(opened.audit, principal, {
+            command: "households",
+            action: "household.read",
+            household: query,
+          });
+        }
         if (!found.ok) throw new CliError(found.error.message);
         households = [found.value];
       }
@@ -158,6 +169,10 @@ export const householdsCommand: Command = {
       const unreconciled = await (await importStoreOf(opened)).unreconciledSymbols(accountIds);
       progress.done();
       const listings = listHouseholds(households, prices, unreconciled);
+      if (!values.json && listings.length === 0 && !readsEveryHousehold(principal)) {
+        io.stdout.write("No households you may read; ask an admin for a role.\n");
+        return 0;
+      }
       io.stdout.write(values.json ? `${JSON.stringify(listings, null, 2)}\n` : renderHouseholds(listings));
       return 0;
     });

@@ -17,9 +17,9 @@ import { err, ok, type Result } from "../../domain/result.ts";
 import { findHousehold } from "../../engine/find-by-name.ts";
 import type { OpenedStore } from "../../main.ts";
 import type { ImportStore, ImportSummary } from "../../ports/import-store.ts";
+import { withPrincipal } from "../act-as.ts";
 import { CliError, type Command, UsageError } from "../command.ts";
 import { formatInstant, formatMoney, renderTable } from "../format.ts";
-import { withStore } from "../with-store.ts";
 
 /** Larger files are refused before reading (a year of a busy account's transactions is ~10 MB). */
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -122,6 +122,7 @@ export const importCommand: Command = {
     json: "print the import summary as JSON",
   },
   positionals: { min: 1, max: 1 },
+  actsAs: true,
   async run(context, { values, positionals }) {
     const path = positionals[0] as string;
     const fileName = basename(path);
@@ -150,7 +151,8 @@ export const importCommand: Command = {
     const read = readStatement(bytes, fileName, detect);
     if (!read.ok) throw new CliError(describeRefusal(fileName, read.error));
     const { statement, sha256 } = read.value;
-    return withStore(context, { quiet: json }, async (opened, progress) => {
+    const options = { quiet: json, command: "import", needs: "book.manage" } as const;
+    return withPrincipal(context, options, async (opened, progress) => {
       let householdId: string | undefined;
       if (values.household !== undefined) {
         const found = findHousehold(String(values.household), await opened.store.listHouseholds());

@@ -1,15 +1,19 @@
 // lotwise models list | show | new-version | assign: target models, immutable effective-dated versions.
+// Anyone known may look at models (seeing only the households they may read); adding a version or
+// assigning one changes the book (book.manage), recorded as the principal who did it.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { readableHouseholds } from "../../access/authorize.ts";
+import { type Principal, principalId } from "../../access/principal.ts";
 import { type Decimal, formatFixed, parseDecimal } from "../../domain/decimal.ts";
 import { type IsoDate, parseIsoDate } from "../../domain/iso-date.ts";
 import { marketDate } from "../../domain/market-date.ts";
 import { findByName, findHousehold } from "../../engine/find-by-name.ts";
 import { validateModelVersion } from "../../engine/planning/validate-model-version.ts";
 import type { ModelSummary, ModelVersionSummary } from "../../ports/model-store.ts";
+import { withPrincipal } from "../act-as.ts";
 import { CliError, type Command, type CommandContext, UsageError } from "../command.ts";
 import { renderTable } from "../format.ts";
-import { withStore } from "../with-store.ts";
 
 const percent = (value: Decimal) => `${formatFixed(value.times(100), 2)}%`;
 
@@ -32,6 +36,14 @@ function versionJson(v: ModelVersionSummary) {
     })),
     households: v.households,
   };
+}
+
+/** The models with only the assigned households this principal may read. */
+function visibleModels(principal: Principal, models: readonly ModelSummary[]): ModelSummary[] {
+  return models.map((m) => ({
+    ...m,
+    versions: m.versions.map((v) => ({ ...v, households: readableHouseholds(principal, v.households) })),
+  }));
 }
 
 function pickModel(models: ModelSummary[], query: string): ModelSummary {
@@ -68,9 +80,11 @@ export const modelsListCommand: Command = {
   usage: "lotwise models list [--json]",
   options: { json: { type: "boolean", default: false } },
   optionHelp: { json: "print the models as JSON" },
+  actsAs: true,
   run(context, { values }) {
-    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
-      const models = await opened.models.listModels();
+    const options = { quiet: Boolean(values.json), command: "models list" };
+    return withPrincipal(context, options, async (opened, progress, principal) => {
+      const models = visibleModels(principal, await opened.models.listModels());
       progress.done();
       if (values.json) {
         context.io.stdout.write(
@@ -105,9 +119,12 @@ export const modelsShowCommand: Command = {
   options: { version: { type: "string" }, json: { type: "boolean", default: false } },
   optionHelp: { version: "a version number (default: the latest)", json: "print the version as JSON" },
   positionals: { min: 1, max: 1 },
+  actsAs: true,
   run(context, { values, positionals }) {
-    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
-      const model = pickModel(await opened.models.listModels(), positionals[0] as string);
+    const options = { quiet: Boolean(values.json), command: "models show" };
+    return withPrincipal(context, options, async (opened, progress, principal) => {
+      const models = visibleModels(principal, await opened.models.listModels());
+      const model = pickModel(models, positionals[0] as string);
       const version = pickVersion(model, values.version as string | undefined);
       progress.done();
       if (values.json) {
@@ -180,6 +197,7 @@ export const modelsNewVersionCommand: Command = {
     json: "print the new version as JSON",
   },
   positionals: { min: 1, max: 1 },
+  actsAs: true,
   run(context, { values, positionals }) {
     const path = values.file as string | undefined;
     if (!path) throw new UsageError("--file <targets.json> is required");
@@ -200,7 +218,12 @@ export const modelsNewVersionCommand: Command = {
       if (error instanceof CliError) throw error;
       throw new CliError(`cannot read ${path}: ${(error as Error).message}`, 2);
     }
-    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
+    const options = {
+      quiet: Boolean(values.json),
+      command: "models new-version",
+      needs: "book.manage",
+    } as const;
+    return withPrincipal(context, options, async (opened, progress) => {
       const model = pickModel(await opened.models.listModels(), positionals[0] as string);
       const latest = model.versions.at(-1);
       const d = (text: string | undefined) => (text === undefined ? null : (parseDecimal(text) as Decimal));
@@ -247,29 +270,26 @@ export const modelsNewVersionCommand: Command = {
 export const modelsAssignCommand: Command = {
   name: "models assign",
   summary: "Assign a model version to a household (recorded, effective-dated)",
-  usage: "lotwise models assign <household> <model> [--version N] [--effective YYYY-MM-DD] [--by <name>]",
-  options: { version: { type: "string" }, effective: { type: "string" }, by: { type: "string" } },
+  usage: "lotwise models assign <household> <model> [--version N] [--effective YYYY-MM-DD]",
+  details: "The assignment records who made it: the principal (--as, LOTWISE_USER or the local operator).",
+  options: { version: { type: "string" }, effective: { type: "string" } },
   optionHelp: {
     version: "a version number (default: the latest)",
     effective: "the first day it applies (default: today in New York)",
-    by: "who assigned it (recorded; default: cli)",
   },
   positionals: { min: 2, max: 2 },
+  actsAs: true,
   run(context: CommandContext, { values, positionals }) {
     const effective = dateOption(values.effective, "effective");
-    return withStore(context, { quiet: false }, async (opened, progress) => {
+    const options = { quiet: false, command: "models assign", needs: "book.manage" } as const;
+    return withPrincipal(context, options, async (opened, progress, principal) => {
       const households = await opened.store.listHouseholds();
       const household = findHousehold(positionals[0] as string, households);
       if (!household.ok) throw new CliError(household.error.message);
       const model = pickModel(await opened.models.listModels(), positionals[1] as string);
       const version = pickVersion(model, values.version as string | undefined);
       const on = effective ?? marketDate(context.services.clock.now());
-      await opened.models.assignModel(
-        household.value.id,
-        version.id,
-        on,
-        (values.by as string | undefined) ?? "cli",
-      );
+      await opened.models.assignModel(household.value.id, version.id, on, principalId(principal));
       progress.done();
       context.io.stdout.write(
         `${household.value.name} now follows ${model.name} v${version.version} from ${on}.\n`,

@@ -1,6 +1,8 @@
 // `lotwise plan <household>`: the household's rebalance and harvest plan, drafted by the engine
 // from the stored book, printed as tables (or canonical JSON with --json). Stale data is refused
-// unless --allow-stale (domain-rules.md, "Data quality gates").
+// unless --allow-stale (domain-rules.md, "Data quality gates"). Only a household the principal may
+// read is planned; any other name is refused the same way, whether or not it exists.
+import { readableHouseholds, readsEveryHousehold } from "../../access/authorize.ts";
 import { Decimal, parseDecimal } from "../../domain/decimal.ts";
 import { type IsoDate, parseIsoDate } from "../../domain/iso-date.ts";
 import { marketDate } from "../../domain/market-date.ts";
@@ -8,10 +10,10 @@ import { findHousehold } from "../../engine/find-by-name.ts";
 import { DEFAULT_PLAN_SETTINGS } from "../../engine/planning/draft-plan.ts";
 import type { Plan, PlanFinding, PlanSettings } from "../../engine/planning/plan.ts";
 import { planHousehold } from "../../planning/plan-household.ts";
+import { refuseHousehold, withPrincipal } from "../act-as.ts";
 import { CliError, type Command, type CommandContext, UsageError } from "../command.ts";
 import { formatMoney, renderTable } from "../format.ts";
 import { syncDemoFeed } from "../sync-demo-feed.ts";
-import { withStore } from "../with-store.ts";
 
 export const planCommand: Command = {
   name: "plan",
@@ -53,12 +55,19 @@ export const planCommand: Command = {
     "max-age": "oldest acceptable positions and prices, in seconds (default 300)",
   },
   positionals: { min: 1, max: 1 },
+  actsAs: true,
   run(context: CommandContext, { values, positionals }) {
     const settings = settingsFrom(values);
     const asOf = dateOption(values["as-of"]) ?? marketDate(context.services.clock.now());
     const json = Boolean(values.json);
-    return withStore(context, { quiet: json }, async (opened, progress) => {
-      const found = findHousehold(positionals[0] as string, await opened.store.listHouseholds());
+    const query = positionals[0] as string;
+    return withPrincipal(context, { quiet: json, command: "plan" }, async (opened, progress, principal) => {
+      // Authorised before anything is planned: only households the principal may read are searched.
+      const found = findHousehold(query, readableHouseholds(principal, await opened.store.listHouseholds()));
+      if (!found.ok && found.error.code !== "lookup.ambiguous" && !readsEveryHousehold(principal)) {
+        const details = { command: "plan", action: "household.read", household: query } as const;
+        return refuseHousehold(opened.audit, principal, details);
+      }
       if (!found.ok) throw new CliError(found.error.message);
       await syncDemoFeed(opened.store, context.services.clock.now(), progress);
       progress.step(`Drafting the plan for ${found.value.name}`);

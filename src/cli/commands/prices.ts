@@ -11,9 +11,9 @@ import type { OpenedStore } from "../../main.ts";
 import { parsePriceCsv } from "../../market/csv-prices.ts";
 import { createHttpQuotes } from "../../market/http-quotes.ts";
 import type { PriceStore, PriceWriteOutcome } from "../../ports/price-source.ts";
+import { withPrincipal } from "../act-as.ts";
 import { CliError, type Command, UsageError } from "../command.ts";
 import { formatInstant } from "../format.ts";
-import { withStore } from "../with-store.ts";
 import { describeRefusal } from "./import.ts";
 
 const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]{0,39}$/;
@@ -48,6 +48,7 @@ export const pricesImportCommand: Command = {
     json: "print the summary as JSON",
   },
   positionals: { min: 1, max: 1 },
+  actsAs: true,
   async run(context, { values, positionals }) {
     const path = positionals[0] as string;
     const source = (values.source as string | undefined) ?? DEFAULT_FILE_SOURCE;
@@ -68,7 +69,8 @@ export const pricesImportCommand: Command = {
     if (!parsed.ok) throw new CliError(describeRefusal(basename(path), parsed.error));
     const json = Boolean(values.json);
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    return withStore(context, { quiet: json }, async (opened, progress) => {
+    const options = { quiet: json, command: "prices import", needs: "book.manage" } as const;
+    return withPrincipal(context, options, async (opened, progress) => {
       progress.step(`recording ${parsed.value.prices.length} prices`);
       const store = await priceStoreOf(opened);
       const outcome = await store.record({
@@ -147,6 +149,7 @@ export const pricesRefreshCommand: Command = {
     json: "print the summary as JSON",
     "max-age": "a quote older than this many seconds when it arrives is reported stale (default 300)",
   },
+  actsAs: true,
   async run(context, { values }) {
     const maxAgeText = values["max-age"] as string | undefined;
     if (maxAgeText !== undefined && !/^\d{1,9}$/.test(maxAgeText)) {
@@ -159,7 +162,8 @@ export const pricesRefreshCommand: Command = {
       maxAgeSeconds,
     });
     const json = Boolean(values.json);
-    return withStore(context, { quiet: json }, async (opened, progress) => {
+    const options = { quiet: json, command: "prices refresh", needs: "book.manage" } as const;
+    return withPrincipal(context, options, async (opened, progress) => {
       const store = await priceStoreOf(opened);
       const symbols = await store.heldSymbols();
       progress.step(`asking ${provider.name} for ${symbols.length} quotes`);

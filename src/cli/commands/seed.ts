@@ -1,7 +1,7 @@
 import { parseIsoDate } from "../../domain/iso-date.ts";
+import { withPrincipal } from "../act-as.ts";
 import { type Command, UsageError } from "../command.ts";
 import { demoAnchor } from "../demo-dates.ts";
-import { withStore } from "../with-store.ts";
 
 export const seedCommand: Command = {
   name: "seed",
@@ -21,6 +21,7 @@ export const seedCommand: Command = {
     "as-of": "anchor the book's dates on this day (same day, same book, byte for byte)",
     json: "print the outcome as JSON",
   },
+  actsAs: true,
   async run(context, { values }) {
     const { io, services } = context;
     if (!values.demo) throw new UsageError("nothing to seed: pass --demo to load the demo book");
@@ -31,7 +32,8 @@ export const seedCommand: Command = {
     }
     const anchor = demoAnchor(services.clock.now(), pinned);
     const book = (await import("../../demo/demo-book.ts")).buildDemoBook(anchor);
-    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
+    const options = { quiet: Boolean(values.json), command: "seed", needs: "book.manage" } as const;
+    return withPrincipal(context, options, async (opened, progress) => {
       const outcome = await opened.store.seedDemo(book, (label) => progress.step(`loading ${label}`));
       progress.done();
       const result = { database: opened.database.location, anchorDate: anchor.anchorDate, ...outcome };

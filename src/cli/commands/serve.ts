@@ -8,6 +8,8 @@
 // other commands (which import this one through the command table) do not pay for them.
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
+import { resolveUser } from "../../access/principal.ts";
+import { startCheckpointTimer } from "../../audit/write-checkpoint.ts";
 import type { Config } from "../../config.ts";
 import type { OpenedStore } from "../../main.ts";
 import type { HouseholdLabel, OrderUpdate, SlackDeps } from "../../slack/slack-deps.ts";
@@ -16,6 +18,7 @@ import { CliError, type Command, type CommandContext } from "../command.ts";
 import { ensureDemoBook } from "../ensure-demo-book.ts";
 import type { Progress } from "../progress.ts";
 import { withStore } from "../with-store.ts";
+import { writeAuditCheckpoint } from "../write-audit-checkpoint.ts";
 
 export const DEFAULT_REQUESTER = "U0ADVISOR1";
 export const DEFAULT_APPROVER = "U0APPROVER1";
@@ -152,6 +155,11 @@ export async function serveWith(
     );
   }
   const worker = wiring.startWorker((update) => slack.notifyOrderUpdate(update));
+  // Anchors the audit log's end at least once a minute; withStore writes the last one at shutdown.
+  const checkpoints = startCheckpointTimer(
+    () => writeAuditCheckpoint(services, opened),
+    (error) => services.logger.error({ err: error }, "could not write the audit checkpoint"),
+  );
   io.stderr.write(
     mode.kind === "socket"
       ? "lotwise serve · Slack Socket Mode · connected · Ctrl-C to stop\n"
@@ -162,6 +170,7 @@ export async function serveWith(
   services.logger.info({ signal }, "stopping");
   await slack.stop();
   await worker.stop();
+  await checkpoints.stop();
   return 0;
 }
 
@@ -240,6 +249,8 @@ export async function buildSlackDeps(context: CommandContext, opened: OpenedStor
     plans: opened.plans,
     conversations: opened.conversations,
     audit: opened.audit,
+    principalOf: (slackUserId) => resolveUser(opened.users, slackUserId),
+    linkHosts: context.services.config.links.hosts,
     auditPlan: async (planId, slackUserId) => {
       const [{ complianceReport }, { TOOLS }] = await Promise.all([
         import("../../audit/compliance-report.ts"),

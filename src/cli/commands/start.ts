@@ -1,12 +1,13 @@
+import { readableHouseholds } from "../../access/authorize.ts";
 import { Decimal } from "../../domain/decimal.ts";
 import { marketDate } from "../../domain/market-date.ts";
 import { DEFAULT_PLAN_SETTINGS } from "../../engine/planning/draft-plan.ts";
 import { planHousehold } from "../../planning/plan-household.ts";
+import { withPrincipal } from "../act-as.ts";
 import type { Command } from "../command.ts";
 import { ensureDemoBook } from "../ensure-demo-book.ts";
 import { formatMoney } from "../format.ts";
 import { syncDemoFeed } from "../sync-demo-feed.ts";
-import { withStore } from "../with-store.ts";
 import { listHouseholds, renderHouseholds } from "./households.ts";
 import { DEFAULT_APPROVER, DEFAULT_REQUESTER, serveMode, serveWith } from "./serve.ts";
 
@@ -47,17 +48,21 @@ export const startCommand: Command = {
   details:
     "Opens the database (embedded PGlite under LOTWISE_HOME unless DATABASE_URL is set), applies\n" +
     "migrations, loads the demo book into an empty embedded database, shows the book, and drafts a\n" +
-    "plan for every household (nothing is sent). Then runs the assistant as `lotwise serve` does: in\n" +
+    "plan for every household the principal may read (nothing is sent). Then runs the assistant as `lotwise serve` does: in\n" +
     "Slack when its tokens are set; otherwise in this terminal, or, with no terminal attached, one\n" +
     "scripted request without a decision.",
   options: { json: { type: "boolean", default: false } },
   optionHelp: { json: "print the households as JSON (as `lotwise households --json`)" },
+  actsAs: true,
   run(context, { values }) {
     const { io, services } = context;
     // A half-configured Slack app is reported before anything else.
     if (!values.json) serveMode(services.config.slack);
-    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
-      const { households, seeded } = await ensureDemoBook(opened, services.clock.now(), progress);
+    const quiet = Boolean(values.json);
+    return withPrincipal(context, { quiet, command: "start" }, async (opened, progress, principal) => {
+      const book = await ensureDemoBook(opened, services.clock.now(), progress);
+      const { seeded } = book;
+      const households = readableHouseholds(principal, book.households);
       const prices = await opened.store.latestPrices();
       progress.done();
       const listings = listHouseholds(households, prices);
@@ -69,7 +74,11 @@ export const startCommand: Command = {
         `lotwise · ${opened.database.location}${seeded ? " · demo book loaded just now" : ""}\n\n`,
       );
       if (households.length === 0) {
-        io.stdout.write("No households in this database. Load the demo book with: lotwise seed --demo\n");
+        io.stdout.write(
+          book.households.length === 0
+            ? "No households in this database. Load the demo book with: lotwise seed --demo\n"
+            : "No households you may read; ask an admin for a role.\n",
+        );
         return 0;
       }
       io.stdout.write(renderHouseholds(listings));

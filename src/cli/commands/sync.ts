@@ -10,9 +10,8 @@ import { fetchIbkrFlexStatement } from "../../custodians/sync/ibkr-flex-web-serv
 import { DEFAULT_SCHWAB_TRADER_URL, syncSchwabTrader } from "../../custodians/sync/schwab-trader.ts";
 import type { Problem, Result } from "../../domain/result.ts";
 import { findHousehold } from "../../engine/find-by-name.ts";
+import { withPrincipal } from "../act-as.ts";
 import { CliError, type Command, type CommandContext, UsageError } from "../command.ts";
-import { createProgress } from "../progress.ts";
-import { withStore } from "../with-store.ts";
 import { describeRefusal, importStoreOf, renderImportSummary } from "./import.ts";
 
 const DAY_MS = 86_400_000;
@@ -51,6 +50,7 @@ export const syncCommand: Command = {
     "dry-run": "fetch and show what would be imported, change nothing",
     json: "print the summary as JSON",
   },
+  actsAs: true,
   async run(context, { values }) {
     const custodian = values.custodian as string | undefined;
     if (custodian !== "schwab" && custodian !== "ibkr") {
@@ -69,19 +69,21 @@ export const syncCommand: Command = {
       );
     }
     const json = Boolean(values.json);
-    const progress = createProgress(context.io, json);
-    progress.step(custodian === "schwab" ? "asking Schwab's Trader API" : "asking IBKR's Flex Web Service");
-    const fetched =
-      custodian === "schwab"
-        ? await fetchSchwab(context, Number(daysText), accounts)
-        : await fetchIbkr(context, (message) => progress.step(message));
-    progress.done();
-    if (!fetched.ok) throw new CliError(fetched.error.message);
-    const statement = fetched.value;
-    // A sync is imported like a file: named by what it is and when, identified by its content's hash.
-    const fileName = `${statement.format} sync ${context.services.clock.now().toISOString()}`;
-    const sha256 = createHash("sha256").update(JSON.stringify(statement)).digest("hex");
-    return withStore(context, { quiet: json }, async (opened, storeProgress) => {
+    // The principal is checked before the custodian is asked for anything.
+    const options = { quiet: json, command: "sync", needs: "book.manage" } as const;
+    return withPrincipal(context, options, async (opened, storeProgress) => {
+      storeProgress.step(
+        custodian === "schwab" ? "asking Schwab's Trader API" : "asking IBKR's Flex Web Service",
+      );
+      const fetched =
+        custodian === "schwab"
+          ? await fetchSchwab(context, Number(daysText), accounts)
+          : await fetchIbkr(context, (message) => storeProgress.step(message));
+      if (!fetched.ok) throw new CliError(fetched.error.message);
+      const statement = fetched.value;
+      // A sync is imported like a file: named by what it is and when, identified by its content's hash.
+      const fileName = `${statement.format} sync ${context.services.clock.now().toISOString()}`;
+      const sha256 = createHash("sha256").update(JSON.stringify(statement)).digest("hex");
       let householdId: string | undefined;
       if (values.household !== undefined) {
         const found = findHousehold(String(values.household), await opened.store.listHouseholds());

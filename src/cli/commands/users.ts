@@ -1,6 +1,8 @@
 // lotwise users list | add | grant | revoke: who may use lotwise and in which role. Household roles
 // (ADVISOR, APPROVER) are held per household; COMPLIANCE and ADMIN are firm-wide. Every change is
-// audited on the "users" stream.
+// audited on the "users" stream, as the principal who made it. Every users command needs the
+// users.manage right (ADMIN, or the local operator).
+import { actorOf } from "../../access/principal.ts";
 import { findByName, findHousehold } from "../../engine/find-by-name.ts";
 import type { OpenedStore } from "../../main.ts";
 import {
@@ -11,9 +13,9 @@ import {
   type HouseholdRole,
   type UserStore,
 } from "../../ports/user-store.ts";
+import { withPrincipal } from "../act-as.ts";
 import { CliError, type Command, type CommandContext, UsageError } from "../command.ts";
 import { renderTable } from "../format.ts";
-import { withStore } from "../with-store.ts";
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 const AUDIT_STREAM = "users";
@@ -89,8 +91,10 @@ export const usersListCommand: Command = {
   usage: "lotwise users list [--json]",
   options: { json: { type: "boolean", default: false } },
   optionHelp: { json: "print the users as JSON" },
+  actsAs: true,
   run(context, { values }) {
-    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
+    const options = { quiet: Boolean(values.json), command: "users list", needs: "users.manage" } as const;
+    return withPrincipal(context, options, async (opened, progress) => {
       const users = await (await userStoreOf(opened)).list();
       progress.done();
       if (values.json) {
@@ -140,6 +144,7 @@ export const usersAddCommand: Command = {
     json: "print the user as JSON",
   },
   positionals: { min: 1, max: 1 },
+  actsAs: true,
   run(context, { values, positionals }) {
     const slackUserId = (positionals[0] as string).trim();
     if (!SLACK_USER_ID.test(slackUserId)) {
@@ -160,7 +165,8 @@ export const usersAddCommand: Command = {
       }
       return parsed.role;
     });
-    return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
+    const options = { quiet: Boolean(values.json), command: "users add", needs: "users.manage" } as const;
+    return withPrincipal(context, options, async (opened, progress, principal) => {
       const users = await userStoreOf(opened);
       const existing = await users.findBySlackId(slackUserId);
       const resolvedName = name ?? existing?.name;
@@ -174,7 +180,7 @@ export const usersAddCommand: Command = {
       await opened.audit.append({
         stream: AUDIT_STREAM,
         type: created ? "user.added" : "user.updated",
-        actor: "cli",
+        actor: actorOf(principal),
         payload: userJson(user),
       });
       progress.done();
@@ -215,6 +221,7 @@ function roleChangeCommand(kind: "grant" | "revoke"): Command {
       json: "print the user as JSON",
     },
     positionals: { min: 1, max: 2 },
+    actsAs: true,
     run(context: CommandContext, { values, positionals }) {
       const roleText = values.role as string | undefined;
       if (roleText === undefined) throw new UsageError("--role is required");
@@ -226,7 +233,12 @@ function roleChangeCommand(kind: "grant" | "revoke"): Command {
       if (role.scope === "firm" && householdQuery !== undefined) {
         throw new UsageError(`${role.role} is firm-wide: leave out the household`);
       }
-      return withStore(context, { quiet: Boolean(values.json) }, async (opened, progress) => {
+      const options = {
+        quiet: Boolean(values.json),
+        command: `users ${kind}`,
+        needs: "users.manage",
+      } as const;
+      return withPrincipal(context, options, async (opened, progress, principal) => {
         const users = await userStoreOf(opened);
         const user = pickUser(await users.list(), positionals[0] as string);
         let changed: boolean;
@@ -255,7 +267,7 @@ function roleChangeCommand(kind: "grant" | "revoke"): Command {
           await opened.audit.append({
             stream: AUDIT_STREAM,
             type: granting ? "user.role-granted" : "user.role-revoked",
-            actor: "cli",
+            actor: actorOf(principal),
             payload: { userId: user.id, slackUserId: user.slackUserId, role: role.role, householdId },
           });
         }

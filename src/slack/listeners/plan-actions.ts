@@ -1,7 +1,10 @@
 // The card's buttons. Approve (Slack has already shown its confirmation dialog) is acknowledged at
-// once and decided after; Reject opens the reason dialog, whose submission decides. The Slack user
-// id of the signed payload is the identity; the approval service does the authorisation.
+// once and decided after; Reject opens the reason dialog (only for someone who may read the plan's
+// household), whose submission decides. The Slack user id of the signed payload is the identity; the
+// approval service does the authorisation of every decision.
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import { can, forbidden } from "../../access/authorize.ts";
+import { actorOf } from "../../access/principal.ts";
 import { decideInThread } from "../decide-in-thread.ts";
 import {
   APPROVE_ACTION,
@@ -54,8 +57,20 @@ export function listenToPlanActions(app: App, rt: SlackRuntime): void {
     const ref = parsePlanRef(action.value);
     const card = ref ? cardOf(body, ref) : null;
     if (!card) return invalid(body);
-    // trigger_id is valid for 3 s: open the dialog now, not in the background.
+    // trigger_id is valid for 3 s: check and open the dialog now, not in the background.
     try {
+      const refusal = await refuseUnreadablePlan(rt, card.planId, body.user.id);
+      if (refusal) {
+        rt.background.run("reject dialog refused", () =>
+          rt.client.chat.postEphemeral({
+            channel: card.channel,
+            user: body.user.id,
+            thread_ts: card.threadTs,
+            text: `:no_entry: ${refusal} Nothing was changed.`,
+          }),
+        );
+        return;
+      }
       await rt.client.views.open({ trigger_id: body.trigger_id, view: rejectModal(card) });
     } catch (error) {
       rt.deps.logger.warn({ err: error, planId: card.planId }, "could not open the reject dialog");
@@ -81,4 +96,26 @@ export function listenToPlanActions(app: App, rt: SlackRuntime): void {
       decideInThread(rt, { card, userId: body.user.id, decision: "reject", reason }),
     );
   });
+}
+
+/**
+ * The refusal (audited) when the clicker may not read the plan's household, whatever else the dialog
+ * would show; null when they may. A plan lotwise does not have is refused the same way.
+ */
+async function refuseUnreadablePlan(
+  rt: SlackRuntime,
+  planId: string,
+  slackUserId: string,
+): Promise<string | null> {
+  const principal = await rt.deps.principalOf(slackUserId);
+  const stored = await rt.deps.plans.getPlan(planId);
+  if (stored && can(principal, "household.read", stored.householdId)) return null;
+  const { message } = forbidden(principal);
+  await rt.deps.audit.append({
+    stream: `plan:${planId}`,
+    type: "access.refused",
+    actor: actorOf(principal),
+    payload: { action: "household.read", surface: "reject-dialog", message },
+  });
+  return message;
 }

@@ -1,6 +1,8 @@
 // /lotwise: `help` answers at once (only to the caller); `plan <household>` and any other request
 // are acknowledged at once, then posted as a new thread in the channel and answered there.
 import type { App } from "@slack/bolt";
+import { can } from "../../access/authorize.ts";
+import { actorOf } from "../../access/principal.ts";
 import { answerInThread } from "../answer-in-thread.ts";
 import { HELP_TEXT } from "../request-text.ts";
 import { escapeMrkdwn } from "../slack-limits.ts";
@@ -8,6 +10,8 @@ import type { SlackRuntime } from "../slack-runtime.ts";
 import { messageProgress } from "../thread-progress.ts";
 
 export const SLASH_COMMAND = "/lotwise";
+
+export const AUDIT_REFUSED = "Only compliance (or an admin) can audit plans; ask an admin.";
 
 export type ParsedCommand =
   | { kind: "help"; note: string | null }
@@ -41,14 +45,13 @@ export function listenToSlashCommand(app: App, rt: SlackRuntime): void {
     if (parsed.kind === "audit") {
       await ack({ response_type: "ephemeral", text: `Auditing ${escapeMrkdwn(parsed.planId)}…` });
       rt.background.run("audit command", async () => {
-        const report = rt.deps.auditPlan
-          ? await rt.deps.auditPlan(parsed.planId, command.user_id)
-          : { ok: false as const, message: "Auditing is not available here." };
+        const report = await auditReport(rt, parsed.planId, command.user_id);
         // Only the caller sees it: a transcript is for compliance's eyes.
         await rt.client.chat.postEphemeral({
           channel: command.channel_id,
           user: command.user_id,
-          text: report.ok ? report.text : report.message,
+          // The transcript quotes advisors' and the model's words: text, never mentions or links.
+          text: escapeMrkdwn(report.ok ? report.text : report.message),
         });
       });
       return;
@@ -85,4 +88,24 @@ export function listenToSlashCommand(app: App, rt: SlackRuntime): void {
       });
     });
   });
+}
+
+/** The compliance report for someone who may read the audit log (`audit.read`); anyone else is refused. */
+async function auditReport(
+  rt: SlackRuntime,
+  planId: string,
+  slackUserId: string,
+): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+  const principal = await rt.deps.principalOf(slackUserId);
+  if (!can(principal, "audit.read")) {
+    await rt.deps.audit.append({
+      stream: `plan:${planId}`,
+      type: "access.refused",
+      actor: actorOf(principal),
+      payload: { action: "audit.read", surface: "command", planId },
+    });
+    return { ok: false, message: AUDIT_REFUSED };
+  }
+  if (!rt.deps.auditPlan) return { ok: false, message: "Auditing is not available here." };
+  return rt.deps.auditPlan(planId, slackUserId);
 }
