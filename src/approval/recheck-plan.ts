@@ -92,6 +92,7 @@ function withInputs(store: BookStore, inputs: PlanningInputs): BookStore {
     latestPrices: (securityIds) => store.latestPrices(securityIds),
     seedDemo: (book, onStep) => store.seedDemo(book, onStep),
     loadPlanningInputs: async () => inputs,
+    streamPlanningInputs: (ids, asOf, options) => store.streamPlanningInputs(ids, asOf, options),
     refreshDemoFeed: (now) => store.refreshDemoFeed(now),
   };
 }

@@ -225,3 +225,25 @@ export async function loadPlanningInputs(
     },
   };
 }
+
+/** Every household's inputs (or the given ones), in id order and chunks. */
+export async function* streamPlanningInputs(
+  prisma: PrismaClient,
+  householdIds: readonly string[] | null,
+  asOf: IsoDate,
+  options: { chunkSize?: number } = {},
+): AsyncIterable<PlanningInputs[]> {
+  const chunkSize = options.chunkSize ?? 500;
+  const ids =
+    householdIds === null
+      ? (await prisma.household.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((h) => h.id)
+      : [...householdIds].sort();
+  for (let start = 0; start < ids.length; start += chunkSize) {
+    const chunk: PlanningInputs[] = [];
+    for (const id of ids.slice(start, start + chunkSize)) {
+      const inputs = await loadPlanningInputs(prisma, id, asOf);
+      if (inputs) chunk.push(inputs);
+    }
+    yield chunk;
+  }
+}

@@ -1,7 +1,7 @@
 import type { BookStore } from "../ports/book-store.ts";
 import type { PrismaClient } from "./generated/client.ts";
 import { loadHouseholdOverviews, loadLatestPrices } from "./household-overview.ts";
-import { loadPlanningInputs } from "./load-planning-inputs.ts";
+import { loadPlanningInputs, streamPlanningInputs } from "./load-planning-inputs.ts";
 import { refreshDemoFeed } from "./refresh-demo-feed.ts";
 import { seedDemoBook } from "./seed-demo.ts";
 
@@ -11,6 +11,8 @@ export function createPrismaBookStore(prisma: PrismaClient): BookStore {
     latestPrices: (securityIds) => loadLatestPrices(prisma, securityIds),
     seedDemo: (book, onStep) => seedDemoBook(prisma, book, onStep),
     loadPlanningInputs: (householdId, asOf, pins) => loadPlanningInputs(prisma, householdId, asOf, pins),
+    streamPlanningInputs: (householdIds, asOf, options) =>
+      streamPlanningInputs(prisma, householdIds, asOf, options),
     refreshDemoFeed: (now) => refreshDemoFeed(prisma, now),
   };
 }

@@ -20,6 +20,16 @@ export interface BookStore {
    * household. With pins, exactly the recorded rows are read (replay), whatever came after.
    */
   loadPlanningInputs(householdId: string, asOf: IsoDate, pins?: PlanningPins): Promise<PlanningInputs | null>;
+  /**
+   * The planning inputs of many households (every household when `householdIds` is null), in chunks
+   * of at most `chunkSize` (default 500), in household id order: the book-wide read path. Bounded
+   * memory: a chunk is read when the consumer asks for it.
+   */
+  streamPlanningInputs(
+    householdIds: readonly string[] | null,
+    asOf: IsoDate,
+    options?: { chunkSize?: number },
+  ): AsyncIterable<PlanningInputs[]>;
   /** The demo's simulated feed: re-stamps live demo accounts and quotes at `now` (real data untouched). */
   refreshDemoFeed(now: Date): Promise<DemoFeedRefresh>;
 }
