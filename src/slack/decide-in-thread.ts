@@ -29,8 +29,6 @@ const HINTS: Partial<Record<DecisionRefusalCode, string>> = {
   "decision.stale-data": "Refresh the data, then ask again for a fresh plan.",
   "decision.plan-changed": "The holdings changed since the plan was drafted: ask again for a fresh plan.",
   "decision.wash-sale": "Ask again for a fresh plan once the wash-sale window has passed.",
-  "decision.household-busy": "One plan per household at a time: approve this one after the other finishes.",
-  "decision.requester-unknown": "Four eyes: ask for a new plan under your own name.",
 };
 
 export function refusalText(outcome: Extract<DecisionOutcome, { ok: false }>): string {

@@ -83,6 +83,7 @@ describe("model call retries", () => {
       kind: "model-unavailable",
       reason: "the model API is overloaded (529) (gave up after 4 attempts)",
       conversationId: "conv-1",
+      planIds: [],
     });
     expect(h.fake.requests).toHaveLength(4);
     expect(h.sleeps).toEqual([100, 200, 400]);
@@ -150,6 +151,7 @@ describe("model call retries", () => {
       kind: "model-unavailable",
       reason: "the model API could not be reached (gave up after 4 attempts)",
       conversationId: "conv-1",
+      planIds: [],
     });
     expect(h.sleeps).toEqual([100, 200, 400]);
   });

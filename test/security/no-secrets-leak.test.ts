@@ -98,7 +98,12 @@ describe(`no secret reaches the logs or the audit log (${BACKEND})`, () => {
 
     // The flow really ran on these credentials.
     expect(postedCards(h.slack)).toHaveLength(1);
-    expect(anthropic.requests.length).toBe(4);
+    // The failed call, two tool turns, the reply, and the guard's re-ask: the reply quoted digits of a
+    // token the model was never sent (the advisor's text is redacted before it is stored or sent).
+    expect(anthropic.requests.length).toBe(5);
+    // The advisor's message reached the model redacted (the scripted reply quotes the token itself).
+    expect(JSON.stringify(anthropic.requests[0]?.body)).toContain("my token is [redacted]");
+    expect(JSON.stringify(anthropic.requests[0]?.body)).not.toContain(PASTED_TOKEN);
     expect(anthropic.requests[0]?.headers.authorization).toBe(`Bearer ${ANTHROPIC_API_KEY}`);
     expect(h.slack.calls.some((call) => call.authorization === `Bearer ${BOT_TOKEN}`)).toBe(true);
 
@@ -117,7 +122,10 @@ describe(`no secret reaches the logs or the audit log (${BACKEND})`, () => {
     expect(entries.find((e) => e.msg === "could not update the progress message")).toMatchObject({
       err: { message: "An API error occurred: invalid_auth for [redacted]" },
     });
-    expect(logText).toContain("Please revoke [redacted] and never paste tokens");
+    // The model's reply quoting the token is recorded redacted, and never posted: its digits are in no
+    // tool result or (redacted) advisor message, so the number guard stops it.
+    expect(auditText).toContain("Please revoke [redacted] and never paste tokens");
+    expect(rows.some((row) => row.type === "guard.failed")).toBe(true);
     const payloads = rows.map((row) => ({ type: row.type, payload: row.payload }));
     expect(payloads).toContainEqual({
       type: "model.error",
