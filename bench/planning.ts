@@ -3,17 +3,18 @@
 // candidates for every household), full plans for the first 1,000 households, and repeated plans
 // for one 10-account / 2,000-lot household. Sizes: BENCH_HOUSEHOLDS, BENCH_PLANS, BENCH_LARGE_RUNS.
 // Targets on the project's machine: scan under 20 s; the large household under 50 ms at the median.
-import { computeDrift } from "../src/engine/planning/compute-drift.ts";
-import { DEFAULT_PLAN_SETTINGS, draftPlan, type PlanRequest } from "../src/engine/planning/draft-plan.ts";
-import { findHarvestableLots } from "../src/engine/planning/find-harvestable-lots.ts";
-import { buildFamilies, type Families } from "../src/engine/substantially-identical.ts";
+
 import {
   buildMarket,
   generateBook,
   generateLargeHousehold,
   type Market,
   type SyntheticHousehold,
-} from "./synthetic-book.ts";
+} from "../src/demo/synthetic-book.ts";
+import { computeDrift } from "../src/engine/planning/compute-drift.ts";
+import { DEFAULT_PLAN_SETTINGS, draftPlan, type PlanRequest } from "../src/engine/planning/draft-plan.ts";
+import { findHarvestableLots } from "../src/engine/planning/find-harvestable-lots.ts";
+import { buildFamilies, type Families } from "../src/engine/substantially-identical.ts";
 
 const count = (n: number) => n.toLocaleString("en-US");
 
