@@ -13,9 +13,9 @@ export function toDecimalOrNull(value: { toString(): string } | null): Decimal |
   return value === null ? null : toDecimal(value);
 }
 
-/** A PostgreSQL DATE arrives as midnight UTC. */
-export function toIsoDate(value: Date): IsoDate {
-  return isoDate(value.toISOString().slice(0, 10));
+/** A PostgreSQL DATE arrives as midnight UTC (through Prisma) or as YYYY-MM-DD text (raw reads). */
+export function toIsoDate(value: Date | string): IsoDate {
+  return isoDate(typeof value === "string" ? value : value.toISOString().slice(0, 10));
 }
 
 export function fromIsoDate(value: IsoDate): Date {
@@ -23,7 +23,9 @@ export function fromIsoDate(value: IsoDate): Date {
 }
 
 /** A security row as the domain's Security (no database columns leak through). */
-export function toSecurity(row: SecurityRow): Security {
+export function toSecurity(
+  row: Omit<SecurityRow, "createdAt" | "expenseRatio"> & { expenseRatio: { toString(): string } | null },
+): Security {
   return {
     id: row.id,
     symbol: row.symbol,
