@@ -1,5 +1,5 @@
 // npm run bench: the figures in the README's benchmark section. Not tests: nothing asserts a time.
-// BENCH_ONLY=ledger, planning, sells or import runs one part.
+// BENCH_ONLY=ledger, planning, sells, import, scan or read runs one part.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +9,8 @@ import { runLedger } from "../src/engine/tax-lots/run-ledger.ts";
 import { generateHistory } from "./generate-history.ts";
 import { benchImport } from "./import.ts";
 import { benchPlanning } from "./planning.ts";
+import { benchRead } from "./read.ts";
+import { benchScan } from "./scan.ts";
 import { benchSellSelection } from "./sell-selection.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -62,7 +64,7 @@ function benchLedger(): void {
   }
 }
 
-const PARTS = ["ledger", "planning", "sells", "import"] as const;
+const PARTS = ["ledger", "planning", "sells", "import", "scan", "read"] as const;
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
   throw new Error(`BENCH_ONLY must be one of ${PARTS.join(", ")}, not ${JSON.stringify(only)}`);
@@ -71,3 +73,5 @@ if (only === undefined || only === "ledger") benchLedger();
 if (only === undefined || only === "planning") benchPlanning();
 if (only === undefined || only === "sells") await benchSellSelection();
 if (only === undefined || only === "import") await benchImport();
+if (only === undefined || only === "scan") await benchScan();
+if (only === undefined || only === "read") await benchRead();

@@ -8,6 +8,7 @@ import { explainTool } from "./explain.ts";
 import { findHarvestableLotsTool } from "./find-harvestable-lots.ts";
 import { findHouseholdTool } from "./find-household.ts";
 import { getPositionsTool } from "./get-positions.ts";
+import { scanBookTool } from "./scan-book.ts";
 import { suggestReplacementsTool } from "./suggest-replacements.ts";
 import type { Tool } from "./tool.ts";
 
@@ -20,6 +21,8 @@ export const TOOLS: readonly Tool[] = [
   suggestReplacementsTool,
   draftTradesTool,
   explainTool,
+  // The whole book rather than one household: "what should I look at today?"
+  scanBookTool,
 ] as readonly Tool[];
 
 export function toolByName(name: string): Tool | undefined {

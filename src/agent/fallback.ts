@@ -2,6 +2,8 @@
 // guard) the same tools run in a fixed order and the plan is presented from the engine alone. The
 // text is built only from tool outputs and the stored plan: figures are formatted, never computed.
 // A tool's "forbidden" refusal (the household is outside the asker's grants) is the whole answer.
+// A question about the whole book ("which of my households have losses worth harvesting?") is
+// answered from scan_book alone.
 import { z } from "zod";
 import type { Tool, ToolContext, ToolOutcome } from "../../tools/tool.ts";
 import type { Plan } from "../engine/planning/plan.ts";
@@ -72,6 +74,17 @@ export async function runFallback(
   });
 
   try {
+    if (isBookQuestion(request.userText)) {
+      const scanned = await call("scan_book", {});
+      if (!scanned.ok) {
+        if (scanned.code === FORBIDDEN) return done([scanned.message]);
+        throw new Stop("refused", "scan_book", scanned.message);
+      }
+      return done([
+        `${unavailable}; here is the book scan from the rules engine alone.`,
+        ...bookLines(scanned.value),
+      ]);
+    }
     const household = await resolveHousehold(request.userText, call);
     if (household.kind === "forbidden") return done([household.message]);
     if (household.kind !== "found") {
@@ -98,6 +111,104 @@ export async function runFallback(
       `${unavailable}, and the rules engine could not complete the plan either: ${error.toolName} failed (${error.message}).`,
     ]);
   }
+}
+
+// --- the book ------------------------------------------------------------------------------------
+
+/**
+ * A question about the book rather than one household: households, clients or families in the
+ * plural after "my", "which", "all"..., the book itself, or what to look at today.
+ */
+export function isBookQuestion(userText: string): boolean {
+  const text = userText.replace(/<[@#!][^>]*>/g, " ").toLowerCase();
+  return (
+    /\b(?:my|our|which|all|any|every)\s+(?:of\s+(?:my|our|the)\s+)?(?:households|clients|families)\b/.test(
+      text,
+    ) ||
+    /\b(?:my|our|the|whole|entire)\s+book\b/.test(text) ||
+    /\bwhat\s+should\s+(?:i|we)\s+(?:look\s+at|work\s+on|do|focus\s+on)\b/.test(text)
+  );
+}
+
+const BOOK_SHOWN = 5;
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** What the fallback reads of scan_book's result. */
+const BookView = z.object({
+  asOf: z.string(),
+  households: z.number(),
+  totals: z.object({
+    outOfBand: z.number(),
+    harvestableLoss: z.string(),
+    taxValue: z.string(),
+    harvestableLots: z.number(),
+    blockedByWash: z.number(),
+    stale: z.number(),
+    awaitingApproval: z.number(),
+  }),
+  rows: z.array(
+    z.object({
+      householdId: z.string(),
+      name: z.string(),
+      rank: z.number(),
+      classesOutOfBand: z.array(z.string()),
+      harvestableLoss: z.string(),
+      taxValue: z.string(),
+      harvestableLots: z.number(),
+      blockedByWash: z.number(),
+      nextClearDate: z.string().nullable(),
+      stale: z.boolean(),
+      awaitingApproval: z.number(),
+      unreconciled: z.number(),
+      reasons: z.array(z.object({ code: z.string() })),
+    }),
+  ),
+});
+
+function bookLines(value: unknown): string[] {
+  const parsed = BookView.safeParse(value);
+  if (!parsed.success) throw new Stop("failed", "scan_book", "it returned a scan that could not be read");
+  const { asOf, households, totals, rows } = parsed.data;
+  if (households === 0) return ["There are no households you may read; ask an admin for a role."];
+  const lines = [
+    `Scanned ${households} households as of ${asOf}, ranked by the tax value of losses harvestable now.`,
+  ];
+  const needing = rows.filter(
+    (r) =>
+      r.harvestableLots > 0 ||
+      r.classesOutOfBand.length > 0 ||
+      r.blockedByWash > 0 ||
+      r.stale ||
+      r.awaitingApproval > 0 ||
+      r.unreconciled > 0 ||
+      r.reasons.some((reason) => reason.code.startsWith("scan.")),
+  );
+  if (needing.length === 0)
+    lines.push("None of them needs attention: no harvestable losses, nothing out of band.");
+  for (const r of needing.slice(0, BOOK_SHOWN)) {
+    const parts = [
+      r.harvestableLots > 0
+        ? `losses of ${formatMoney(r.harvestableLoss)} harvestable now in ${count(r.harvestableLots, "lot")}, worth about ${formatMoney(r.taxValue)} in tax`
+        : "no loss to harvest now",
+      ...(r.classesOutOfBand.length > 0 ? [`out of band: ${r.classesOutOfBand.join(", ")}`] : []),
+      ...(r.blockedByWash > 0
+        ? [
+            `${count(r.blockedByWash, "lot")} ${r.blockedByWash === 1 ? "waits" : "wait"} on a wash-sale window${r.nextClearDate ? `, the first clears on ${r.nextClearDate}` : ""}`,
+          ]
+        : []),
+      ...(r.awaitingApproval > 0 ? [`${count(r.awaitingApproval, "plan")} awaiting approval`] : []),
+      ...(r.unreconciled > 0 ? [`${count(r.unreconciled, "position")} not reconciled`] : []),
+      ...(r.stale ? ["its data is STALE"] : []),
+      ...(r.reasons.some((reason) => reason.code === "scan.no-model") ? ["no model assigned"] : []),
+    ];
+    lines.push(`${r.rank}. ${r.name} (${r.householdId}): ${parts.join("; ")}.`);
+  }
+  lines.push(
+    `Across the ${households} households: losses of ${formatMoney(totals.harvestableLoss)} harvestable now in ${count(totals.harvestableLots, "lot")}, worth about ${formatMoney(totals.taxValue)} in tax; ${count(totals.blockedByWash, "lot")} waiting on wash-sale windows; ${totals.outOfBand} out of band; ${totals.stale} with stale data; ${count(totals.awaitingApproval, "plan")} awaiting approval.`,
+    "Nothing has been drafted: ask me to plan one of these households to act on it.",
+  );
+  return lines;
 }
 
 // --- running one tool ----------------------------------------------------------------------------

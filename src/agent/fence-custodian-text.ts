@@ -21,6 +21,7 @@ interface CustodianText {
 
 /** Where each tool's output holds custodian or user-entered text. */
 export const CUSTODIAN_TEXT: Readonly<Record<string, CustodianText>> = {
+  scan_book: { value: ["rows[].name", "rows[].reasons[].message"] },
   find_household: {
     value: ["name", "people[].name", "model.name", "accounts[].name"],
     refusals: ["household.ambiguous"],

@@ -89,6 +89,7 @@ function changed(why: string, detail: unknown): RecheckRefusal {
 function withInputs(store: BookStore, inputs: PlanningInputs): BookStore {
   return {
     listHouseholds: () => store.listHouseholds(),
+    householdNames: (ids) => store.householdNames(ids),
     latestPrices: (securityIds) => store.latestPrices(securityIds),
     seedDemo: (book, onStep) => store.seedDemo(book, onStep),
     loadPlanningInputs: async () => inputs,

@@ -220,6 +220,7 @@ function memoryPlanStore(stored: PlanStore): PlanStore {
       const mine = [...drafted.values()].filter((p) => p.householdId === householdId).at(-1);
       return mine ?? stored.latestPlan(householdId);
     },
+    countPending: (now) => stored.countPending(now),
   };
 }
 

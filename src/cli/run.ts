@@ -28,6 +28,7 @@ import {
 } from "./commands/models.ts";
 import { planCommand } from "./commands/plan.ts";
 import { pricesImportCommand, pricesRefreshCommand } from "./commands/prices.ts";
+import { scanCommand } from "./commands/scan.ts";
 import { seedCommand } from "./commands/seed.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { startCommand } from "./commands/start.ts";
@@ -50,6 +51,7 @@ export const COMMANDS: readonly Command[] = [
   askCommand,
   chatCommand,
   planCommand,
+  scanCommand,
   auditVerifyCommand,
   auditReplayCommand,
   auditExportCommand,

@@ -8,6 +8,13 @@ import { seedDemoBook } from "./seed-demo.ts";
 export function createPrismaBookStore(prisma: PrismaClient): BookStore {
   return {
     listHouseholds: () => loadHouseholdOverviews(prisma),
+    householdNames: async (householdIds) => {
+      const rows = await prisma.household.findMany({
+        ...(householdIds === null ? {} : { where: { id: { in: [...householdIds] } } }),
+        select: { id: true, name: true },
+      });
+      return new Map(rows.map((row) => [row.id, row.name]));
+    },
     latestPrices: (securityIds) => loadLatestPrices(prisma, securityIds),
     seedDemo: (book, onStep) => seedDemoBook(prisma, book, onStep),
     loadPlanningInputs: (householdId, asOf, pins) => loadPlanningInputs(prisma, householdId, asOf, pins),

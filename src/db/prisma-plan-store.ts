@@ -65,6 +65,14 @@ export function createPrismaPlanStore(prisma: PrismaClient): PlanStore {
       });
       return row ? toStoredPlan(row) : null;
     },
+    async countPending(now) {
+      const groups = await prisma.plan.groupBy({
+        by: ["householdId"],
+        where: { status: "PENDING_APPROVAL", expiresAt: { gt: new Date(now) } },
+        _count: { _all: true },
+      });
+      return new Map(groups.map((group) => [group.householdId, group._count._all]));
+    },
   };
 }
 

@@ -11,6 +11,8 @@ import type { IsoDate } from "../domain/iso-date.ts";
 
 export interface BookStore {
   listHouseholds(): Promise<HouseholdOverview[]>;
+  /** Household names by id (every household when `householdIds` is null): the scan's light list. */
+  householdNames(householdIds: readonly string[] | null): Promise<Map<string, string>>;
   /** The most recent price of each security (all securities when ids are omitted). */
   latestPrices(securityIds?: string[]): Promise<Map<string, LatestPrice>>;
   /** Loads the demo book, all or nothing; a second load changes nothing. */
@@ -23,7 +25,9 @@ export interface BookStore {
   /**
    * The planning inputs of many households (every household when `householdIds` is null), in chunks
    * of at most `chunkSize` (default 500), in household id order: the book-wide read path. Bounded
-   * memory: a chunk is read when the consumer asks for it.
+   * memory: the next chunk is read while the consumer works on the current one, no further ahead.
+   * Firm-wide data (securities, prices, the policy) is read once per stream and shared by its
+   * households; households that do not exist are skipped.
    */
   streamPlanningInputs(
     householdIds: readonly string[] | null,

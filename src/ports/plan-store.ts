@@ -42,4 +42,6 @@ export interface PlanStore {
   getPlan(planId: string): Promise<StoredPlan | null>;
   /** The household's most recently stored plan, whatever its status. */
   latestPlan(householdId: string): Promise<StoredPlan | null>;
+  /** Plans awaiting approval and not expired at `now` (an ISO instant), counted by household. */
+  countPending(now: string): Promise<Map<string, number>>;
 }

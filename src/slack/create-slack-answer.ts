@@ -8,6 +8,7 @@ import { type AnswerDeps, answerRequest } from "../agent/answer-request.ts";
 import type { SlackDeps } from "./slack-deps.ts";
 
 const TOOL_LABELS: Record<string, string> = {
+  scan_book: "Scanning your book",
   find_household: "Finding the household",
   get_positions: "Reading positions and prices",
   compute_drift: "Measuring drift against the model",

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { FORBIDDEN_MESSAGE } from "../../src/access/authorize.ts";
 import { operatorPrincipal } from "../../src/access/principal.ts";
-import { type FallbackToolCall, runFallback } from "../../src/agent/fallback.ts";
+import { type FallbackToolCall, isBookQuestion, runFallback } from "../../src/agent/fallback.ts";
 import { groundNumbers } from "../../src/agent/ground-numbers.ts";
 import { findHousehold } from "../../src/engine/find-by-name.ts";
 import { DEFAULT_PLAN_SETTINGS, draftPlan } from "../../src/engine/planning/draft-plan.ts";
@@ -412,6 +412,64 @@ describe("runFallback with the real tools on the seeded demo book", () => {
       /^The assistant is unavailable \(no Anthropic API key is configured\), and the rules engine did not draft a plan: the data is stale: /,
     );
     expect(outcome.planId).toBeNull();
+  });
+
+  it("answers the book question from scan_book alone, every figure from its output", async () => {
+    for (const question of [
+      "which of my households have losses worth harvesting this week?",
+      "what should I look at today?",
+    ]) {
+      const plansBefore = await harness.db.prisma.plan.count();
+      const outcome = await run(question);
+      expect(names(outcome.toolCalls), question).toEqual(["scan_book"]);
+      const lines = outcome.text.split("\n");
+      expect(lines[0]).toBe(
+        "The assistant is unavailable (no Anthropic API key is configured); here is the book scan from the rules engine alone.",
+      );
+      expect(lines[1]).toBe(
+        "Scanned 5 households as of 2026-11-20, ranked by the tax value of losses harvestable now.",
+      );
+      expect(lines[2]).toMatch(/^1\. .+ \(hh-[a-z]+\): /);
+      expect(outcome.text).toMatch(/Patel Household \(hh-patel\): .*its data is STALE/);
+      expect(outcome.text).toMatch(/\(hh-brooks\): .*no model assigned/);
+      expect(lines.at(-1)).toBe(
+        "Nothing has been drafted: ask me to plan one of these households to act on it.",
+      );
+      const grounding = groundNumbers(
+        outcome.text,
+        outcome.toolCalls.map((c) => c.output),
+      );
+      expect(grounding.ungrounded, question).toEqual([]);
+      expect(outcome.planId).toBeNull();
+      expect(await harness.db.prisma.plan.count()).toBe(plansBefore);
+    }
+  });
+
+  it("scans only the asker's households: an outsider hears there is nothing they may read", async () => {
+    const context = { ...harness.context, principal: await harness.principal("U0OUTSIDER1") };
+    const outcome = await run("which of my households have losses worth harvesting this week?", context);
+    expect(outcome.text.split("\n").slice(1)).toEqual([
+      "There are no households you may read; ask an admin for a role.",
+    ]);
+  });
+
+  it("tells the book question from a request about one household", () => {
+    for (const text of [
+      "which of my households have losses worth harvesting this week?",
+      "What should I look at today?",
+      "any clients with losses to harvest in my book?",
+      "<@U0LOTWISE> which households are out of band",
+    ]) {
+      expect(isBookQuestion(text), text).toBe(true);
+    }
+    for (const text of [
+      "rebalance the Chen household",
+      "harvest losses for hh-chen across all its accounts",
+      "Can you rebalance the Okafors?",
+      "which household is Chen?",
+    ]) {
+      expect(isBookQuestion(text), text).toBe(false);
+    }
   });
 
   it("says why Okafor gets no trades", async () => {

@@ -259,6 +259,7 @@ describe(`custodian text on its way to the model (${BACKEND})`, () => {
       suggest_replacements: { householdId: "hh-chen", symbol: "VEA" },
       draft_trades: { householdId: "hh-chen" },
       explain: { householdId: "hh-chen", subject: "VEA" },
+      scan_book: {},
     };
     for (const tool of TOOLS) {
       const outcome = await harness.outcome(tool, inputs[tool.name], { principal });

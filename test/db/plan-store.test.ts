@@ -191,6 +191,24 @@ describe(`the plan store (${BACKEND})`, () => {
     expect(read?.hash).toBe(saved.hash);
   });
 
+  it("counts the plans awaiting approval by household, leaving out expired and decided ones", async () => {
+    const saved = await plans.savePlan(
+      toStore(await draft("hh-chen", { settings: { minTradeAmount: new Decimal(250) } })),
+    );
+    const pendingChen = () =>
+      db.prisma.plan.count({
+        where: { householdId: "hh-chen", status: "PENDING_APPROVAL", expiresAt: { gt: new Date(NOW) } },
+      });
+    const before = await plans.countPending(NOW);
+    expect(before.get("hh-chen")).toBe(await pendingChen());
+    expect(before.get("hh-chen")).toBeGreaterThan(0);
+    expect(before.has("hh-brooks")).toBe(false);
+    await db.prisma.plan.update({ where: { id: saved.id }, data: { status: "REJECTED" } });
+    expect((await plans.countPending(NOW)).get("hh-chen") ?? 0).toBe((before.get("hh-chen") ?? 0) - 1);
+    // Every plan here expires on 2026-11-21 at 20:03 UTC: a day later nothing awaits approval.
+    expect(await plans.countPending("2026-11-22T20:03:00.000Z")).toEqual(new Map());
+  });
+
   it("refuses a plan whose JSON does not match its hash, and stores nothing", async () => {
     const drafted = await draft("hh-okafor", { settings: { harvestWhenInBand: true } });
     const count = await db.prisma.plan.count();

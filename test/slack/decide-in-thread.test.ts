@@ -74,6 +74,7 @@ describe("decideInThread with a faked approval service and execution", () => {
       savePlan: async () => stored,
       getPlan: async () => stored,
       latestPlan: async () => stored,
+      countPending: async () => new Map(),
     };
     const audit = new MemoryAuditLog();
     const deps: SlackDeps = {

@@ -56,6 +56,7 @@ describe("the detail of a long plan", () => {
       savePlan: async () => stored,
       getPlan: async (id) => (id === stored.id ? stored : null),
       latestPlan: async () => stored,
+      countPending: async () => new Map(),
     };
     const audit = new MemoryAuditLog();
     const deps: SlackDeps = {

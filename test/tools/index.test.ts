@@ -12,7 +12,7 @@ const tool = (name: string): Tool => {
 const accepts = (name: string, input: unknown) => tool(name).input.safeParse(input).success;
 
 describe("the assistant's tools", () => {
-  it("are the eight drafting and reading tools, in the order the model usually calls them", () => {
+  it("are the nine drafting and reading tools, in the order the model usually calls them", () => {
     expect(TOOLS.map((t) => t.name)).toEqual([
       "find_household",
       "get_positions",
@@ -22,6 +22,7 @@ describe("the assistant's tools", () => {
       "suggest_replacements",
       "draft_trades",
       "explain",
+      "scan_book",
     ]);
     expect(toolByName("draft_trades")?.name).toBe("draft_trades");
     expect(toolByName("approve_plan")).toBeUndefined();
@@ -58,6 +59,7 @@ describe("the assistant's tools", () => {
       suggest_replacements: ["householdId", "symbol"],
       draft_trades: ["householdId"],
       explain: ["householdId", "subject"],
+      scan_book: undefined,
     });
   });
 
@@ -78,6 +80,18 @@ describe("the assistant's tools", () => {
     expect(accepts("compute_drift", { householdId: 42 })).toBe(false);
     expect(accepts("find_household", { query: "" })).toBe(false);
     expect(accepts("explain", { householdId: "hh-chen" })).toBe(false);
+    expect(accepts("scan_book", {})).toBe(true);
+    expect(accepts("scan_book", { minLoss: "1000", limit: 5, asOf: "2026-11-20" })).toBe(true);
+    for (const bad of [
+      { minLoss: 1000 },
+      { minLoss: "1,000" },
+      { limit: 0 },
+      { limit: 51 },
+      { asOf: "soon" },
+    ]) {
+      expect(accepts("scan_book", bad), JSON.stringify(bad)).toBe(false);
+    }
+    expect(accepts("scan_book", { householdId: "hh-chen" })).toBe(false);
   });
 
   it("refuses figures sent as numbers, with commas or signs, in exponent form, or absurdly large", () => {
