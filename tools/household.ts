@@ -4,7 +4,7 @@ import { z } from "zod";
 import { authorize, type HouseholdAction } from "../src/access/authorize.ts";
 import type { ModelVersionSpec } from "../src/domain/household-book.ts";
 import { err, ok, type Problem, type Result } from "../src/domain/result.ts";
-import { assessFreshness } from "../src/engine/planning/assess-freshness.ts";
+import { assessFreshness, datedInputsOf } from "../src/engine/planning/assess-freshness.ts";
 import { DEFAULT_PLAN_SETTINGS } from "../src/engine/planning/draft-plan.ts";
 import { buildFamilies, type Families } from "../src/engine/substantially-identical.ts";
 import type { PlanningInputs } from "../src/ports/book-store.ts";
@@ -82,23 +82,7 @@ const STALE_INPUTS_SHOWN = 3;
 
 /** How old the household's positions and prices are against the plan freshness limit. */
 export function dataFreshness(inputs: PlanningInputs, now: string): z.infer<typeof dataOutput> {
-  const names = accountNamesOf(inputs);
-  const freshness = assessFreshness(
-    [
-      ...inputs.dataAsOf.snapshots.map((s) => ({
-        label: `positions in ${names.get(s.accountId) ?? s.accountId}`,
-        asOf: s.asOf,
-        source: s.source,
-      })),
-      ...inputs.dataAsOf.prices.map((p) => ({
-        label: `price of ${symbolOf(inputs, p.securityId)}`,
-        asOf: p.asOf,
-        source: p.source,
-      })),
-    ],
-    now,
-    DEFAULT_PLAN_SETTINGS.maxDataAgeSeconds,
-  );
+  const freshness = assessFreshness(datedInputsOf(inputs), now, DEFAULT_PLAN_SETTINGS.maxDataAgeSeconds);
   return {
     oldestAsOf: freshness.oldestAsOf,
     stale: freshness.stale,

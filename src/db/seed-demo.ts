@@ -4,6 +4,7 @@ import type { DemoBook } from "../demo/types.ts";
 import type { SeedOutcome } from "../ports/book-store.ts";
 import type { PrismaClient } from "./generated/client.ts";
 import { fromIsoDate } from "./mapping.ts";
+import { writePolicyOnce } from "./write-policy.ts";
 
 export async function seedDemoBook(
   prisma: PrismaClient,
@@ -39,28 +40,7 @@ export async function seedDemoBook(
         "securities",
         (await tx.security.createMany({ data: book.securities, skipDuplicates: true })).count,
       );
-      const policy = book.policy;
-      if (!(await tx.substantiallyIdenticalPolicy.findUnique({ where: { version: policy.version } }))) {
-        await tx.substantiallyIdenticalPolicy.create({
-          data: {
-            id: policy.id,
-            version: policy.version,
-            effectiveDate: fromIsoDate(policy.effectiveDate),
-            sameIndexIsIdentical: policy.sameIndexIsIdentical,
-            description: policy.description,
-            approvedBy: "demo",
-          },
-        });
-        await tx.policyGroup.createMany({
-          data: policy.groups.map(({ id, name, reason }) => ({ id, policyId: policy.id, name, reason })),
-        });
-        await tx.policyGroupMember.createMany({
-          data: policy.groups.flatMap((group) =>
-            group.securityIds.map((securityId) => ({ groupId: group.id, securityId })),
-          ),
-        });
-        count("policyVersions", 1);
-      }
+      if (await writePolicyOnce(tx, book.policy, "demo")) count("policyVersions", 1);
 
       onStep("models");
       for (const model of book.models) {

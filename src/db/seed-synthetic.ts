@@ -4,6 +4,7 @@
 // already present are skipped, so a second run changes nothing and an interrupted one is completed
 // by the next. Shared rows (custodians, classes, securities, policy, models, prices, users) are
 // written once and kept when present (the demo book's among them).
+
 import {
   buildMarket,
   generateHousehold,
@@ -14,6 +15,7 @@ import {
 import type { IsoDate } from "../domain/iso-date.ts";
 import type { PrismaClient } from "./generated/client.ts";
 import { fromIsoDate } from "./mapping.ts";
+import { writePolicyOnce } from "./write-policy.ts";
 
 export interface SyntheticSeedRequest {
   households: number;
@@ -137,27 +139,7 @@ async function writeSharedRows(prisma: PrismaClient, market: Market): Promise<vo
       await tx.custodian.createMany({ data: book.custodians, skipDuplicates: true });
       await tx.assetClass.createMany({ data: book.assetClasses, skipDuplicates: true });
       await tx.security.createMany({ data: book.securities, skipDuplicates: true });
-      const policy = book.policy;
-      if (!(await tx.substantiallyIdenticalPolicy.findUnique({ where: { version: policy.version } }))) {
-        await tx.substantiallyIdenticalPolicy.create({
-          data: {
-            id: policy.id,
-            version: policy.version,
-            effectiveDate: fromIsoDate(policy.effectiveDate),
-            sameIndexIsIdentical: policy.sameIndexIsIdentical,
-            description: policy.description,
-            approvedBy: "synthetic",
-          },
-        });
-        await tx.policyGroup.createMany({
-          data: policy.groups.map(({ id, name, reason }) => ({ id, policyId: policy.id, name, reason })),
-        });
-        await tx.policyGroupMember.createMany({
-          data: policy.groups.flatMap((group) =>
-            group.securityIds.map((securityId) => ({ groupId: group.id, securityId })),
-          ),
-        });
-      }
+      await writePolicyOnce(tx, book.policy, "synthetic");
       for (const model of market.modelRows) {
         if (await tx.model.findUnique({ where: { id: model.id } })) continue;
         await tx.model.create({ data: { id: model.id, name: model.name, description: model.description } });

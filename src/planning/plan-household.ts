@@ -5,10 +5,10 @@ import { createHash } from "node:crypto";
 import { Decimal } from "../domain/decimal.ts";
 import type { IsoDate } from "../domain/iso-date.ts";
 import { ok, type Problem, problem, type Result } from "../domain/result.ts";
-import { assessFreshness, type DatedInput, type Freshness } from "../engine/planning/assess-freshness.ts";
+import { assessFreshness, datedInputsOf, type Freshness } from "../engine/planning/assess-freshness.ts";
 import { draftPlan, settingsRecord } from "../engine/planning/draft-plan.ts";
 import type { Plan, PlanSettings } from "../engine/planning/plan.ts";
-import type { BookStore, PlanningInputs, PlanningPins } from "../ports/book-store.ts";
+import type { BookStore, PlanningPins } from "../ports/book-store.ts";
 
 export interface PlanHouseholdRequest {
   householdId: string;
@@ -48,7 +48,7 @@ export async function planHousehold(
   if (!inputs.policy) {
     return problem("plan.no-policy", `no substantially-identical policy is in force on ${request.asOf}`);
   }
-  const freshness = assessFreshness(datedInputs(inputs), request.now, request.settings.maxDataAgeSeconds);
+  const freshness = assessFreshness(datedInputsOf(inputs), request.now, request.settings.maxDataAgeSeconds);
   if (freshness.stale && !request.allowStale) {
     const oldest = freshness.staleInputs[0];
     return {
@@ -80,23 +80,6 @@ export async function planHousehold(
   if (!drafted.ok) return drafted;
   const json = JSON.stringify(drafted.value);
   return ok({ plan: drafted.value, json, hash: sha256(json), freshness });
-}
-
-function datedInputs(inputs: PlanningInputs): DatedInput[] {
-  const accountName = new Map(inputs.book.accounts.map((a) => [a.id, a.name]));
-  const symbol = (id: string) => inputs.book.securities.get(id)?.symbol ?? id;
-  return [
-    ...inputs.dataAsOf.snapshots.map((s) => ({
-      label: `positions in ${accountName.get(s.accountId) ?? s.accountId}`,
-      asOf: s.asOf,
-      source: s.source,
-    })),
-    ...inputs.dataAsOf.prices.map((p) => ({
-      label: `price of ${symbol(p.securityId)}`,
-      asOf: p.asOf,
-      source: p.source,
-    })),
-  ];
 }
 
 /** Settings are content-addressed: the id is the hash of their canonical JSON. */

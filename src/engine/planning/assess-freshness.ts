@@ -1,6 +1,7 @@
 // The data-quality gate on freshness (domain-rules.md): positions and prices older than a limit
 // (5 minutes by default, a setting) make a plan stale. It is refused unless the advisor asks for a
 // stale plan, and then marked as such everywhere. `now` is an argument: the engine has no clock.
+import type { HouseholdBook } from "../../domain/household-book.ts";
 import { instantMillis } from "../../domain/instant.ts";
 
 export interface DatedInput {
@@ -51,4 +52,28 @@ export function assessFreshness(
       oldest = input;
   }
   return { stale: staleInputs.length > 0, maxAgeSeconds, staleInputs, oldestAsOf: oldest?.asOf ?? null };
+}
+
+/** What a household's answer rests on: each account's positions and each security's price, labelled. */
+export function datedInputsOf(inputs: {
+  book: Pick<HouseholdBook, "accounts" | "securities">;
+  dataAsOf: {
+    snapshots: readonly { accountId: string; asOf: string; source: string }[];
+    prices: readonly { securityId: string; asOf: string; source: string }[];
+  };
+}): DatedInput[] {
+  const accountName = new Map(inputs.book.accounts.map((a) => [a.id, a.name]));
+  const symbol = (id: string) => inputs.book.securities.get(id)?.symbol ?? id;
+  return [
+    ...inputs.dataAsOf.snapshots.map((s) => ({
+      label: `positions in ${accountName.get(s.accountId) ?? s.accountId}`,
+      asOf: s.asOf,
+      source: s.source,
+    })),
+    ...inputs.dataAsOf.prices.map((p) => ({
+      label: `price of ${symbol(p.securityId)}`,
+      asOf: p.asOf,
+      source: p.source,
+    })),
+  ];
 }

@@ -8,7 +8,7 @@ import { Decimal, formatFixed, ZERO } from "../../domain/decimal.ts";
 import type { HouseholdBook, ModelVersionSpec } from "../../domain/household-book.ts";
 import type { IsoDate } from "../../domain/iso-date.ts";
 import { buildFamilies, type IdenticalPolicy } from "../substantially-identical.ts";
-import { assessFreshness, type DatedInput } from "./assess-freshness.ts";
+import { assessFreshness, datedInputsOf } from "./assess-freshness.ts";
 import { computeDrift } from "./compute-drift.ts";
 import { findHarvestableLots, type HarvestSettings, unreconciledPositions } from "./find-harvestable-lots.ts";
 
@@ -59,7 +59,7 @@ export function scanHousehold(inputs: ScanInputs, settings: ScanSettings, now: s
   const { book, model, policy } = inputs;
   const reasons: ScanReason[] = [];
 
-  const freshness = assessFreshness(datedInputs(inputs), now, settings.maxDataAgeSeconds);
+  const freshness = assessFreshness(datedInputsOf(inputs), now, settings.maxDataAgeSeconds);
   if (freshness.stale) {
     const oldest = freshness.staleInputs[0] as (typeof freshness.staleInputs)[number];
     reasons.push({
@@ -178,23 +178,6 @@ export function failedScan(householdId: string, reason: ScanReason): HouseholdSc
     unreconciled: 0,
     reasons: [reason],
   };
-}
-
-function datedInputs(inputs: ScanInputs): DatedInput[] {
-  const accountName = new Map(inputs.book.accounts.map((a) => [a.id, a.name]));
-  const symbol = (id: string) => inputs.book.securities.get(id)?.symbol ?? id;
-  return [
-    ...inputs.dataAsOf.snapshots.map((s) => ({
-      label: `positions in ${accountName.get(s.accountId) ?? s.accountId}`,
-      asOf: s.asOf,
-      source: s.source,
-    })),
-    ...inputs.dataAsOf.prices.map((p) => ({
-      label: `price of ${symbol(p.securityId)}`,
-      asOf: p.asOf,
-      source: p.source,
-    })),
-  ];
 }
 
 // --- ranking and totals ------------------------------------------------------------------------
