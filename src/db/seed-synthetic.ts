@@ -79,6 +79,9 @@ export async function seedSyntheticBook(
   } else {
     request.onProgress?.(total, total);
   }
+  // Fresh statistics after a bulk load: without them (autovacuum off, or not yet run) the planner
+  // guesses table sizes and the book read picks poor plans.
+  if (written > 0) await prisma.$executeRawUnsafe("ANALYZE");
   const counts = await countSeeded(prisma, total);
   return {
     status: written === 0 ? "already-present" : present.size === 0 ? "created" : "completed",
