@@ -227,7 +227,7 @@ export function renderScan(scan: BookScan, shown: number, unsaved: boolean): str
       { header: "FIRST CLEARS", value: (r) => r.nextClearDate ?? "" },
       { header: "MAX DRIFT", value: (r) => points(r.maxDrift), align: "right" },
       { header: "OUT OF BAND", value: (r) => r.classesOutOfBand.join(", ") },
-      { header: "", value: flags },
+      { header: "ATTENTION", value: flags },
     ]),
   );
   if (scan.rows.length > rows.length)
