@@ -5,13 +5,7 @@
 // Rows come in the database's order (its collation), as the per-household reader they replace
 // read them, so plans stay byte-identical. Numbers cross as text into decimal.js, instants as
 // ISO 8601 UTC text, dates as YYYY-MM-DD.
-import {
-  type AccountType,
-  isTaxable,
-  type RestrictionKind,
-  type Security,
-  type SecurityType,
-} from "../domain/book.ts";
+import { type AccountType, isTaxable, type RestrictionKind, type Security } from "../domain/book.ts";
 import type { Decimal } from "../domain/decimal.ts";
 import type {
   HouseholdBook,
@@ -141,17 +135,8 @@ async function run<Result>(prisma: PrismaClient, statement: Statement, params: P
 // Firm-wide reference data
 // ---------------------------------------------------------------------------------------------
 
-interface SecurityRow {
-  id: string;
-  symbol: string;
-  cusip: string | null;
-  name: string;
-  type: SecurityType;
-  assetClassId: string;
-  trackedIndex: string | null;
-  fundFamily: string | null;
-  expenseRatio: string | null;
-}
+/** The security master as the statement returns it: the table's columns, the ratio as text. */
+type SecurityRow = Parameters<typeof toSecurity>[0];
 
 interface PolicyRow {
   id: string;

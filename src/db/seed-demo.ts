@@ -4,7 +4,7 @@ import type { DemoBook } from "../demo/types.ts";
 import type { SeedOutcome } from "../ports/book-store.ts";
 import type { PrismaClient } from "./generated/client.ts";
 import { fromIsoDate } from "./mapping.ts";
-import { writePolicyOnce } from "./write-policy.ts";
+import { writeModelOnce, writePolicyOnce } from "./write-reference-rows.ts";
 
 export async function seedDemoBook(
   prisma: PrismaClient,
@@ -43,45 +43,7 @@ export async function seedDemoBook(
       if (await writePolicyOnce(tx, book.policy, "demo")) count("policyVersions", 1);
 
       onStep("models");
-      for (const model of book.models) {
-        if (await tx.model.findUnique({ where: { id: model.id } })) continue;
-        await tx.model.create({ data: { id: model.id, name: model.name, description: model.description } });
-        for (const version of model.versions) {
-          await tx.modelVersion.create({
-            data: {
-              id: version.id,
-              modelId: model.id,
-              version: version.version,
-              effectiveDate: fromIsoDate(version.effectiveDate),
-              bandAbsolute: version.bandAbsolute,
-              bandRelative: version.bandRelative,
-              rebalanceTo: version.rebalanceTo,
-              notes: version.notes,
-            },
-          });
-          await tx.modelTarget.createMany({
-            data: version.targets.map((target) => ({
-              id: target.id,
-              modelVersionId: version.id,
-              assetClassId: target.assetClassId,
-              weight: target.weight,
-              bandAbsolute: target.bandAbsolute,
-              bandRelative: target.bandRelative,
-              primarySecurityId: target.primarySecurityId,
-            })),
-          });
-          await tx.modelAlternate.createMany({
-            data: version.targets.flatMap((target) =>
-              target.alternateSecurityIds.map((securityId, rank) => ({
-                targetId: target.id,
-                securityId,
-                rank,
-              })),
-            ),
-          });
-        }
-        count("models", 1);
-      }
+      for (const model of book.models) if (await writeModelOnce(tx, model)) count("models", 1);
 
       onStep("households and accounts");
       await tx.household.createMany({

@@ -14,8 +14,7 @@ import {
 } from "../demo/synthetic-book.ts";
 import type { IsoDate } from "../domain/iso-date.ts";
 import type { PrismaClient } from "./generated/client.ts";
-import { fromIsoDate } from "./mapping.ts";
-import { writePolicyOnce } from "./write-policy.ts";
+import { writeModelOnce, writePolicyOnce } from "./write-reference-rows.ts";
 
 export interface SyntheticSeedRequest {
   households: number;
@@ -143,45 +142,7 @@ async function writeSharedRows(prisma: PrismaClient, market: Market): Promise<vo
       await tx.assetClass.createMany({ data: book.assetClasses, skipDuplicates: true });
       await tx.security.createMany({ data: book.securities, skipDuplicates: true });
       await writePolicyOnce(tx, book.policy, "synthetic");
-      for (const model of market.modelRows) {
-        if (await tx.model.findUnique({ where: { id: model.id } })) continue;
-        await tx.model.create({ data: { id: model.id, name: model.name, description: model.description } });
-        await tx.modelVersion.createMany({
-          data: model.versions.map((version) => ({
-            id: version.id,
-            modelId: model.id,
-            version: version.version,
-            effectiveDate: fromIsoDate(version.effectiveDate),
-            bandAbsolute: version.bandAbsolute,
-            bandRelative: version.bandRelative,
-            rebalanceTo: version.rebalanceTo,
-            notes: version.notes,
-          })),
-        });
-        const targets = model.versions.flatMap((version) =>
-          version.targets.map((target) => ({ version, target })),
-        );
-        await tx.modelTarget.createMany({
-          data: targets.map(({ version, target }) => ({
-            id: target.id,
-            modelVersionId: version.id,
-            assetClassId: target.assetClassId,
-            weight: target.weight,
-            bandAbsolute: target.bandAbsolute,
-            bandRelative: target.bandRelative,
-            primarySecurityId: target.primarySecurityId,
-          })),
-        });
-        await tx.modelAlternate.createMany({
-          data: targets.flatMap(({ target }) =>
-            target.alternateSecurityIds.map((securityId, rank) => ({
-              targetId: target.id,
-              securityId,
-              rank,
-            })),
-          ),
-        });
-      }
+      for (const model of market.modelRows) await writeModelOnce(tx, model);
       await tx.price.createMany({
         data: book.prices.map((price) => ({
           id: `${price.securityId}@${price.asOf}@${price.source}`,
