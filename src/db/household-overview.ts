@@ -24,9 +24,18 @@ export async function loadHouseholdOverviews(prisma: PrismaClient): Promise<Hous
   const accountIds = households.flatMap((household) => household.accounts.map((account) => account.id));
   const snapshots = await prisma.accountSnapshot.findMany({
     ...latestSnapshotsOf(accountIds),
-    include: { positions: { include: { security: true }, orderBy: { securityId: "asc" } } },
+    include: {
+      positions: { include: { security: true }, orderBy: { securityId: "asc" } },
+      content: { include: { positions: { include: { security: true }, orderBy: { securityId: "asc" } } } },
+    },
   });
-  const snapshotByAccount = new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot]));
+  // A confirmation snapshot holds what the snapshot it confirms holds.
+  const snapshotByAccount = new Map(
+    snapshots.map((snapshot) => [
+      snapshot.accountId,
+      { ...snapshot, positions: (snapshot.content ?? snapshot).positions },
+    ]),
+  );
 
   return households.map((household) => {
     const assignment = household.assignments[0];

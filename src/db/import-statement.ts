@@ -60,22 +60,29 @@ async function loadBaseSnapshot(tx: Tx, accountId: string, asOf: string): Promis
   const row = await tx.accountSnapshot.findFirst({
     where: { accountId, asOf: { lte: new Date(asOf) } },
     orderBy: [{ asOf: "desc" }, { createdAt: "desc" }, { id: "desc" }],
-    include: { positions: { orderBy: { securityId: "asc" } }, lots: { orderBy: { lotKey: "asc" } } },
+    include: {
+      positions: { orderBy: { securityId: "asc" } },
+      lots: { orderBy: { lotKey: "asc" } },
+      content: {
+        include: { positions: { orderBy: { securityId: "asc" } }, lots: { orderBy: { lotKey: "asc" } } },
+      },
+    },
   });
   if (!row) return null;
+  const held = row.content ?? row;
   return {
     id: row.id,
     accountId: row.accountId,
     asOf: row.asOf.toISOString(),
     source: row.source,
     cash: row.cash.toString(),
-    positions: row.positions.map((p) => ({
+    positions: held.positions.map((p) => ({
       securityId: p.securityId,
       quantity: p.quantity.toString(),
       reportedCostBasis: text(p.reportedCostBasis),
       reportedPrice: text(p.reportedPrice),
     })),
-    lots: row.lots.map((l) => ({
+    lots: held.lots.map((l) => ({
       lotKey: l.lotKey,
       securityId: l.securityId,
       tradeDate: toIsoDate(l.tradeDate),
@@ -301,11 +308,18 @@ async function unreconciledSymbols(
     include: {
       positions: { select: { securityId: true, quantity: true } },
       lots: { select: { securityId: true, quantity: true, costBasis: true } },
+      content: {
+        select: {
+          positions: { select: { securityId: true, quantity: true } },
+          lots: { select: { securityId: true, quantity: true, costBasis: true } },
+        },
+      },
     },
   });
   const out = new Map<string, string[]>();
   const securityIds = new Set<string>();
-  const found = snapshots.map((snapshot) => {
+  const found = snapshots.map((latest) => {
+    const snapshot = { accountId: latest.accountId, ...(latest.content ?? latest) };
     const ids = unreconciledSecurities(
       snapshot.positions.map((p) => ({ securityId: p.securityId, quantity: p.quantity.toString() })),
       snapshot.lots.map((l) => ({

@@ -254,9 +254,12 @@ export function createPrismaFillPrices(prisma: PrismaClient): FillPrices {
       const snapshot = await prisma.accountSnapshot.findFirst({
         where: { accountId },
         orderBy: LATEST_FIRST,
-        select: { positions: { where: { securityId }, select: { reportedPrice: true } } },
+        select: {
+          positions: { where: { securityId }, select: { reportedPrice: true } },
+          content: { select: { positions: { where: { securityId }, select: { reportedPrice: true } } } },
+        },
       });
-      const reported = snapshot?.positions[0]?.reportedPrice;
+      const reported = (snapshot?.content ?? snapshot)?.positions[0]?.reportedPrice;
       if (reported) return { price: toDecimal(reported), source: "snapshot" };
       for (const kind of ["QUOTE", "CLOSE"] as const) {
         const latest = await prisma.price.findFirst({ where: { securityId, kind }, orderBy: LATEST_FIRST });
@@ -346,9 +349,12 @@ async function heldLots(prisma: PrismaClient, accountId: string, lotKeys: string
   const snapshot = await prisma.accountSnapshot.findFirst({
     where: { accountId },
     orderBy: LATEST_FIRST,
-    select: { lots: { where: { lotKey: { in: lotKeys } } } },
+    select: {
+      lots: { where: { lotKey: { in: lotKeys } } },
+      content: { select: { lots: { where: { lotKey: { in: lotKeys } } } } },
+    },
   });
-  return snapshot?.lots ?? [];
+  return (snapshot?.content ?? snapshot)?.lots ?? [];
 }
 
 /** The order's lots as the plan wrote them ([{ lotKey, quantity, ... }]); anything else is ignored. */
@@ -374,19 +380,26 @@ async function writeBookChange(
   const latest = await tx.accountSnapshot.findFirst({
     where: { accountId },
     orderBy: LATEST_FIRST,
-    include: { positions: { orderBy: { securityId: "asc" } }, lots: { orderBy: { lotKey: "asc" } } },
+    include: {
+      positions: { orderBy: { securityId: "asc" } },
+      lots: { orderBy: { lotKey: "asc" } },
+      content: {
+        include: { positions: { orderBy: { securityId: "asc" } }, lots: { orderBy: { lotKey: "asc" } } },
+      },
+    },
   });
+  const held = latest?.content ?? latest;
   const book: AccountBook = {
     accountId,
     snapshotId: latest?.id ?? null,
     cash: latest ? toDecimal(latest.cash) : ZERO,
-    positions: (latest?.positions ?? []).map((p) => ({
+    positions: (held?.positions ?? []).map((p) => ({
       securityId: p.securityId,
       quantity: toDecimal(p.quantity),
       reportedCostBasis: toDecimalOrNull(p.reportedCostBasis),
       reportedPrice: toDecimalOrNull(p.reportedPrice),
     })),
-    lots: (latest?.lots ?? []).map((l) => ({
+    lots: (held?.lots ?? []).map((l) => ({
       lotKey: l.lotKey,
       securityId: l.securityId,
       tradeDate: toIsoDate(l.tradeDate),

@@ -153,13 +153,19 @@ async function heldSymbols(prisma: PrismaClient): Promise<string[]> {
         take: 1,
         select: {
           positions: { select: { quantity: true, security: { select: { symbol: true, type: true } } } },
+          content: {
+            select: {
+              positions: { select: { quantity: true, security: { select: { symbol: true, type: true } } } },
+            },
+          },
         },
       },
     },
   });
   const symbols = new Set<string>();
   for (const account of accounts) {
-    for (const position of account.snapshots[0]?.positions ?? []) {
+    const latest = account.snapshots[0];
+    for (const position of (latest?.content ?? latest)?.positions ?? []) {
       if (!position.quantity.isZero() && position.security.type !== "CASH")
         symbols.add(position.security.symbol);
     }

@@ -77,9 +77,10 @@ function jsonColumns(fields: Record<string, string>, from: string, orderBy: stri
 }
 
 /**
- * A part read snapshot by snapshot (positions, lots: `table` with a snapshot_id): per snapshot, in
- * account order, the snapshot's fields (`perSnapshot`) and its rows as arrays of `values`, in
- * `orderBy` order: small sorts in memory rather than one over the whole chunk, and no keys.
+ * A part read snapshot by snapshot (positions, lots: `table` with a snapshot_id; a confirmation's
+ * rows are those of the snapshot it confirms): per snapshot, in account order, the snapshot's fields
+ * (`perSnapshot`) and its rows as arrays of `values`, in `orderBy` order: small sorts in memory
+ * rather than one over the whole chunk, and no keys.
  */
 function jsonPerSnapshot(
   table: string,
@@ -95,7 +96,7 @@ function jsonPerSnapshot(
   return `SELECT coalesce(json_agg(json_build_object(${object}) ORDER BY snap.account_id), '[]'::json)
     FROM snap CROSS JOIN LATERAL (
       SELECT json_agg(json_build_array(${values.join(", ")}) ORDER BY ${orderBy}) AS rows
-        FROM ${table} r WHERE r.snapshot_id = snap.id) x
+        FROM ${table} r WHERE r.snapshot_id = snap.content_id) x
    WHERE x.rows IS NOT NULL`;
 }
 
@@ -390,9 +391,10 @@ function householdStatement(ids: string[], scope: ReadScope, params: Params): St
   const ctes = [
     `acc AS (SELECT id, household_id FROM account WHERE household_id = ANY(${idList}) AND ${accountFilter})`,
     `snap AS (
-       SELECT acc.household_id, s.id, s.account_id, s.cash, s.as_of, s.source
+       SELECT acc.household_id, s.id, s.account_id, s.cash, s.as_of, s.source,
+              coalesce(s.content_snapshot_id, s.id) AS content_id
          FROM acc CROSS JOIN LATERAL (
-           SELECT id, account_id, cash, as_of, source FROM account_snapshot
+           SELECT id, account_id, cash, as_of, source, content_snapshot_id FROM account_snapshot
             WHERE account_id = acc.id${snapshotFilter}
             ORDER BY as_of DESC, created_at DESC LIMIT 1) s)`,
   ];

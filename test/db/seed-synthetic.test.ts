@@ -109,24 +109,37 @@ describe(`synthetic book in the database (${BACKEND})`, () => {
       "SELECT count(*)::int AS n FROM account_snapshot WHERE source IN ('synthetic', 'demo')",
     );
     const hourLater = new Date(Date.parse(now) + 3_600_000);
+    const before = await store.loadPlanningInputs("hh-syn-000001", asOf);
+    const lots = await count(db, "SELECT count(*)::int AS n FROM lot");
     const refreshed = await store.refreshDemoFeed(hourLater);
     expect(refreshed.snapshots).toBe(liveAccounts);
-    const lotsOfLive = await count(
-      db,
-      `SELECT count(*)::int AS n FROM lot l JOIN account_snapshot s ON s.id = l.snapshot_id
-       WHERE s.source IN ('synthetic', 'demo') AND s.as_of < '${hourLater.toISOString()}'`,
-    );
-    const copied = await count(
-      db,
-      `SELECT count(*)::int AS n FROM lot l JOIN account_snapshot s ON s.id = l.snapshot_id
-       WHERE s.as_of = '${hourLater.toISOString()}'`,
-    );
-    expect(copied).toBe(lotsOfLive);
+    // A confirmation, not a copy: no lot is written, and each points at holdings, never at another confirmation.
+    expect(await count(db, "SELECT count(*)::int AS n FROM lot")).toBe(lots);
+    expect(
+      await count(
+        db,
+        `SELECT count(*)::int AS n FROM account_snapshot s JOIN account_snapshot c ON c.id = s.content_snapshot_id
+         WHERE s.as_of = '${hourLater.toISOString()}' AND c.content_snapshot_id IS NULL`,
+      ),
+    ).toBe(liveAccounts);
     const inputs = await store.loadPlanningInputs("hh-syn-000001", asOf);
+    expect(inputs?.book.lots).toEqual(before?.book.lots);
+    expect(inputs?.book.positions).toEqual(before?.book.positions);
     for (const snapshot of inputs?.dataAsOf.snapshots ?? []) {
       if (snapshot.source !== SYNTHETIC_NIGHTLY_SOURCE) expect(snapshot.asOf).toBe(hourLater.toISOString());
     }
+    // A second confirmation points at the same holdings.
+    const twoHoursLater = new Date(hourLater.getTime() + 3_600_000);
+    expect((await store.refreshDemoFeed(twoHoursLater)).snapshots).toBe(liveAccounts);
+    expect(
+      await count(
+        db,
+        `SELECT count(*)::int AS n FROM account_snapshot s JOIN account_snapshot c ON c.id = s.content_snapshot_id
+         WHERE s.as_of = '${twoHoursLater.toISOString()}' AND c.content_snapshot_id IS NULL`,
+      ),
+    ).toBe(liveAccounts);
+    expect((await store.loadPlanningInputs("hh-syn-000001", asOf))?.book.lots).toEqual(before?.book.lots);
     // A minute later nothing is due yet.
-    expect((await store.refreshDemoFeed(new Date(hourLater.getTime() + 30_000))).snapshots).toBe(0);
+    expect((await store.refreshDemoFeed(new Date(twoHoursLater.getTime() + 30_000))).snapshots).toBe(0);
   });
 });
