@@ -1,6 +1,6 @@
 // Everything planning needs about households, read set-based (read-planning-inputs.ts): one
 // household is a set of one; the book-wide stream reads the firm's reference data once and the
-// households a chunk at a time, the next chunk read while the consumer works on the current one.
+// households a chunk at a time, the next chunks read while the consumer works on the current one.
 import type { IsoDate } from "../domain/iso-date.ts";
 import type { PlanningInputs, PlanningPins } from "../ports/book-store.ts";
 import type { PrismaClient } from "./generated/client.ts";
@@ -16,6 +16,13 @@ export async function loadPlanningInputs(
   const [inputs] = await readHouseholdsInputs(prisma, [householdId], pins ? { asOf, pins } : { asOf });
   return inputs ?? null;
 }
+
+/**
+ * Chunks read ahead of the consumer, each on its own connection: the database works on the next ones
+ * while this process maps and scans the current one. At 10,000 households on PostgreSQL (2 cores) a
+ * scan takes ~16.5 s one chunk ahead, ~11-13.5 s three ahead; deeper gains nothing measurable.
+ */
+const READ_AHEAD = 3;
 
 /** Every household's inputs (or the given ones), in id order and chunks. */
 export async function* streamPlanningInputs(
@@ -33,13 +40,20 @@ export async function* streamPlanningInputs(
     const next = await chunks.next();
     return next.done ? null : readHouseholdsInputs(prisma, next.value, scope, reference);
   };
-  let pending = read();
+  const pending: Promise<PlanningInputs[] | null>[] = [];
+  const fill = () => {
+    while (pending.length < READ_AHEAD) {
+      const p = read();
+      // A rejected read-ahead the consumer never asks for must not surface as unhandled.
+      p.catch(() => {});
+      pending.push(p);
+    }
+  };
+  fill();
   for (;;) {
-    const chunk = await pending;
-    if (chunk === null) return;
-    pending = read();
-    // A rejected read-ahead the consumer never asks for must not surface as unhandled.
-    pending.catch(() => {});
+    const chunk = await pending.shift();
+    if (chunk === null || chunk === undefined) return;
+    fill();
     yield chunk;
   }
 }

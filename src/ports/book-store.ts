@@ -25,7 +25,7 @@ export interface BookStore {
   /**
    * The planning inputs of many households (every household when `householdIds` is null), in chunks
    * of at most `chunkSize` (default 500), in household id order: the book-wide read path. Bounded
-   * memory: the next chunk is read while the consumer works on the current one, no further ahead.
+   * memory: the next chunks (at most three) are read while the consumer works on the current one.
    * Firm-wide data (securities, prices, the policy) is read once per stream and shared by its
    * households; households that do not exist are skipped.
    */
