@@ -69,6 +69,8 @@ const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
   throw new Error(`BENCH_ONLY must be one of ${PARTS.join(", ")}, not ${JSON.stringify(only)}`);
 }
+// End-to-end figures time the CLI as `npm install` leaves it: bundled in dist/, not run through tsx.
+execFileSync(process.execPath, [join(root, "scripts/build.js")], { stdio: "ignore" });
 if (only === undefined || only === "ledger") benchLedger();
 if (only === undefined || only === "planning") benchPlanning();
 if (only === undefined || only === "sells") await benchSellSelection();

@@ -123,12 +123,8 @@ async function run<Result>(prisma: PrismaClient, statement: Statement, params: P
   const columns = Object.entries(statement.columns)
     .map(([name, sql]) => `(${sql}) AS "${name}"`)
     .join(",\n");
-  // The statement is thousands of small index lookups: JIT compiling it costs far more than it saves
-  // (about 0.8 s a chunk once the tables are big enough for its cost estimate to pass the thresholds).
-  const [, [row]] = await prisma.$transaction([
-    prisma.$executeRawUnsafe("SET LOCAL jit = off"),
-    prisma.$queryRawUnsafe<Result[]>(`${ctes}SELECT ${columns}`, ...params.values),
-  ]);
+  // One round trip. (PostgreSQL connections run with JIT off: see open-database.ts.)
+  const [row] = await prisma.$queryRawUnsafe<Result[]>(`${ctes}SELECT ${columns}`, ...params.values);
   return row as Result;
 }
 
