@@ -1,6 +1,7 @@
-// NYSE full-day market holidays, computed by rule. Rules as they stand today: years before a rule
-// took effect (other than Juneteenth, from 2022) are not a faithful history. Unscheduled closures,
-// such as national days of mourning (2025-01-09), follow no rule and are not here.
+// NYSE full-day market holidays, by rule (NYSE Rule 7.2; nyse.com/markets/hours-calendars).
+// The rules as they stand today: years before a rule took effect (other than Juneteenth, from 2022)
+// are not a faithful history. Unscheduled closures, such as national days of mourning (2025-01-09),
+// follow no rule and are not here.
 import { addDays, daysInMonth, type IsoDate, isoDate, toDayNumber } from "../domain/iso-date.ts";
 
 export interface MarketHoliday {
@@ -62,7 +63,7 @@ function observe(name: string, date: IsoDate): MarketHoliday {
   return { date, name };
 }
 
-/** The weekdays the NYSE is closed for a holiday in `year`, in date order (NYSE Rule 7.2; nyse.com/markets/hours-calendars). */
+/** The weekdays the NYSE is closed for a holiday in `year`, in date order. */
 export function listNyseHolidays(year: number): MarketHoliday[] {
   const holidays: MarketHoliday[] = [];
   const newYear = dateOf(year, 1, 1);

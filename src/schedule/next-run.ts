@@ -16,9 +16,9 @@ export interface Schedule {
   tradingDaysOnly: boolean;
 }
 
-// A trading-days-only schedule whose matches all fall on closed days would otherwise be searched
-// forever; none that fires at all goes this long without a trading-day match.
-const SEARCH_YEARS = 50;
+/** How far ahead a run is looked for: a trading-days-only schedule whose matches all fall on closed
+ * days would otherwise be searched forever. No schedule that fires goes this long between runs. */
+export const SEARCH_YEARS = 50;
 const SEARCH_HORIZON_MS = SEARCH_YEARS * 366 * 24 * 60 * 60 * 1000;
 
 /** The first run strictly after `after`; throws if the schedule never fires. */
@@ -65,8 +65,7 @@ export function listNextRuns(schedule: Schedule, after: Date, count: number): Da
   return runs;
 }
 
-/** The calendar date an instant falls on in `zone`. */
-export function localDate(instant: Date, zone: string): IsoDate {
+function localDate(instant: Date, zone: string): IsoDate {
   const parts = Object.fromEntries(
     dateFormatter(zone)
       .formatToParts(instant)
@@ -91,8 +90,10 @@ function dateFormatter(zone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-// croner 9 resolves a wall-clock time in the repeated fall-back hour to its first occurrence, so
-// from inside the second occurrence nextRun can answer an instant already passed: step on from it.
+// croner 9.0.0 resolves a wall-clock time in the repeated fall-back hour to its first occurrence,
+// so from inside the second occurrence nextRun can answer an instant already passed: step on.
+// It also reads `from` into the zone by re-parsing a locale string in the process's own zone, so a
+// wall time inside the process zone's DST gap is read an hour late; run the process in UTC.
 function nextMatch(cron: Cron, from: Date): Date | undefined {
   let run = cron.nextRun(from);
   while (run && run <= from) run = cron.nextRun(run);

@@ -17,7 +17,7 @@ import { Cron } from "croner";
 import { addYears, type IsoDate, isoDate } from "../domain/iso-date.ts";
 import { err, ok, type Result } from "../domain/result.ts";
 import { isTradingDay } from "./market-calendar.ts";
-import { MARKET_ZONE, type Schedule } from "./next-run.ts";
+import { MARKET_ZONE, type Schedule, SEARCH_YEARS } from "./next-run.ts";
 
 /** The daily book scan: 07:30 New York time, Monday to Friday (holidays skipped). */
 export const DEFAULT_SCAN_CRON = "30 7 * * 1-5";
@@ -51,7 +51,6 @@ const NEUTRAL_FIELDS = ["0", "0", "1", "1", "*"];
 // Whether a schedule ever fires is asked from a fixed date after the calendar's last rule change
 // (Juneteenth, 2022), so the answer does not depend on the clock.
 const CHECK_FROM = new Date("2026-01-01T00:00:00Z");
-const CHECK_YEARS = 50;
 
 export function parseSchedule(
   variable: string,
@@ -90,7 +89,7 @@ export function parseSchedule(
   const days = matchDays(words);
   if (!days.nextRun(CHECK_FROM)) return err(`${variable}: "${text}" never fires (no date matches)`);
   if (options.tradingDaysOnly && !matchesATradingDay(days, CHECK_FROM)) {
-    return err(`${variable}: "${text}" never fires on a trading day (none in ${CHECK_YEARS} years)`);
+    return err(`${variable}: "${text}" never fires on a trading day (none in ${SEARCH_YEARS} years)`);
   }
   return ok({ cron: words.join(" "), zone, tradingDaysOnly: options.tradingDaysOnly });
 }
@@ -115,7 +114,7 @@ function matchDays(fields: string[]): Cron {
 }
 
 function matchesATradingDay(days: Cron, from: Date): boolean {
-  const until = addYears(isoDateOf(from), CHECK_YEARS);
+  const until = addYears(isoDateOf(from), SEARCH_YEARS);
   for (let match = days.nextRun(from); match && isoDateOf(match) <= until; match = days.nextRun(match)) {
     if (isTradingDay(isoDateOf(match))) return true;
   }
