@@ -1,12 +1,12 @@
 // The one authorisation check every surface crosses (tools, buttons, modals, the CLI, the scan).
 // Advisors see and draft for their households; approvers see and decide for theirs; compliance reads
-// everything and changes nothing; admins manage users and the book (and read it) but never decide a
-// plan; the local operator has admin rights; an unknown or deactivated id may do nothing.
+// everything and changes nothing; admins manage users, the book and the job queue (and read them) but
+// never decide a plan; the local operator has admin rights; an unknown or deactivated id may do nothing.
 import { err, ok, type Problem, type Result } from "../domain/result.ts";
 import type { Principal } from "./principal.ts";
 
 export type HouseholdAction = "household.read" | "household.draft" | "plan.decide";
-export type FirmAction = "audit.read" | "book.manage" | "users.manage";
+export type FirmAction = "audit.read" | "jobs.read" | "book.manage" | "jobs.manage" | "users.manage";
 export type Action = HouseholdAction | FirmAction;
 
 export const FORBIDDEN_MESSAGE = "You have no role on this household; ask an admin.";
@@ -28,8 +28,10 @@ export function can(principal: Principal, action: Action, householdId?: string):
     case "plan.decide":
       return holds("APPROVER");
     case "audit.read":
+    case "jobs.read":
       return firm("COMPLIANCE") || firm("ADMIN");
     case "book.manage":
+    case "jobs.manage":
     case "users.manage":
       return firm("ADMIN");
   }

@@ -18,6 +18,8 @@ export const ACCESS_STREAM = "access";
 const FIRM_ACTION_WORDS: Record<FirmAction, string> = {
   "audit.read": "read the audit log (that needs the COMPLIANCE or ADMIN role)",
   "book.manage": "change the book (that needs the ADMIN role)",
+  "jobs.read": "list the job queue (that needs the COMPLIANCE or ADMIN role)",
+  "jobs.manage": "retry jobs on the queue (that needs the ADMIN role)",
   "users.manage": "manage users and roles (that needs the ADMIN role)",
 };
 

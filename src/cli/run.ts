@@ -19,6 +19,7 @@ import { dbGrantAppRoleCommand } from "./commands/db-grant-app-role.ts";
 import { dbMigrateCommand } from "./commands/db-migrate.ts";
 import { householdsCommand } from "./commands/households.ts";
 import { importCommand } from "./commands/import.ts";
+import { jobsCommand, jobsRetryCommand } from "./commands/jobs.ts";
 import { ledgerCommand } from "./commands/ledger.ts";
 import {
   modelsAssignCommand,
@@ -65,6 +66,9 @@ export const COMMANDS: readonly Command[] = [
   usersAddCommand,
   usersGrantCommand,
   usersRevokeCommand,
+  // "jobs retry" before "jobs": the first command whose words start the command line wins.
+  jobsRetryCommand,
+  jobsCommand,
   seedCommand,
   dbMigrateCommand,
   dbGrantAppRoleCommand,

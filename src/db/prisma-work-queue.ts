@@ -91,6 +91,14 @@ export function createPrismaWorkQueue(prisma: PrismaClient): WorkQueue {
     async complete(key, at) {
       await prisma.workRequest.updateMany({ where: { key, completedAt: null }, data: { completedAt: at } });
     },
+    async countOpen(task) {
+      const [row] = await prisma.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM work_request r JOIN graphile_worker.jobs j ON j.key = r.key
+          WHERE r.task = $1 AND r.completed_at IS NULL AND j.attempts < j.max_attempts`,
+        task,
+      );
+      return row?.n ?? 0;
+    },
     async listJobs({ failedOnly, limit }) {
       const rows = await prisma.$queryRawUnsafe<JobRow[]>(
         `SELECT ${JOB_COLUMNS} FROM graphile_worker.jobs

@@ -59,6 +59,8 @@ export interface WorkQueue {
   saveProgress(key: string, progress: Record<string, unknown>): Promise<void>;
   /** Marks the request done: a later attempt of its job does nothing. */
   complete(key: string, at: Date): Promise<void>;
+  /** Requests of `task` not done yet whose job is still to run (waiting, running or retrying). */
+  countOpen(task: WorkTask): Promise<number>;
   /** Jobs on the queue, dead ones only with `failedOnly`. */
   listJobs(options: { failedOnly: boolean; limit: number }): Promise<JobListing[]>;
   /** A dead job back on the queue, due now, attempts reset; false when there is no such dead job. */

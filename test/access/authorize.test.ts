@@ -57,12 +57,22 @@ describe("authorize", () => {
     expect(can(compliance, "household.draft", "hh-chen")).toBe(false);
     expect(can(compliance, "plan.decide", "hh-chen")).toBe(false);
     expect(can(compliance, "book.manage")).toBe(false);
+    expect(can(compliance, "jobs.read")).toBe(true);
+    expect(can(compliance, "jobs.manage")).toBe(false);
   });
   it("admins and the operator manage and read but never decide a plan", () => {
     for (const p of [admin, operator]) {
       expect(can(p, "household.read", "hh-chen")).toBe(true);
       expect(can(p, "users.manage")).toBe(true);
+      expect(can(p, "jobs.read")).toBe(true);
+      expect(can(p, "jobs.manage")).toBe(true);
       expect(can(p, "plan.decide", "hh-chen")).toBe(false);
+    }
+  });
+  it("only compliance, admins and the operator see the job queue; only admins and the operator retry", () => {
+    for (const p of [advisor, approver, outsider, unknown]) {
+      expect(can(p, "jobs.read")).toBe(false);
+      expect(can(p, "jobs.manage")).toBe(false);
     }
   });
   it("an unknown id and a user with no role may do nothing, with the same refusal whether or not the household exists", () => {
@@ -110,7 +120,13 @@ describe("authorize", () => {
           expect(can(back, action, household)).toBe(can(p, action, household));
         }
       }
-      for (const action of ["audit.read", "book.manage", "users.manage"] as const) {
+      for (const action of [
+        "audit.read",
+        "jobs.read",
+        "book.manage",
+        "jobs.manage",
+        "users.manage",
+      ] as const) {
         expect(can(back, action)).toBe(can(p, action));
       }
     }
