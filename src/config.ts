@@ -76,6 +76,14 @@ export const EnvSchema = z.object({
     z.coerce.number().int().min(1).max(10080).default(15),
   ),
   LOTWISE_FOUR_EYES: z.preprocess(emptyAsUndefined, z.enum(["true", "false"]).default("true")),
+  LOTWISE_WORKER_CONCURRENCY: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(64).default(4),
+  ),
+  LOTWISE_WORKER_HEARTBEAT_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(100).max(60_000).default(5_000),
+  ),
   LOTWISE_LINK_HOSTS: z.preprocess(
     emptyAsUndefined,
     z
@@ -149,6 +157,11 @@ export interface Config {
     /** Nobody approves a plan they requested. */
     fourEyes: boolean;
   };
+  /**
+   * The job queue's workers in this process (`lotwise serve --role worker|all`); a worker silent for
+   * six heartbeats is taken to be dead and its jobs are released.
+   */
+  jobs: { concurrency: number; heartbeatMs: number };
   /** Orders for Schwab go to its Advisor Trading API when both are set; otherwise to the paper custodian. */
   schwab: { traderApiUrl: string | null; accessToken: string | null };
   /** `lotwise sync`: Schwab's retail Trader API (with the Schwab token) and IBKR's Flex Web Service. */
@@ -210,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { isTty: boolean }):
       planTtlMinutes: values.LOTWISE_PLAN_TTL_MINUTES,
       fourEyes: values.LOTWISE_FOUR_EYES === "true",
     },
+    jobs: { concurrency: values.LOTWISE_WORKER_CONCURRENCY, heartbeatMs: values.LOTWISE_WORKER_HEARTBEAT_MS },
     schwab: {
       traderApiUrl: values.SCHWAB_TRADER_API_URL ?? null,
       accessToken: values.SCHWAB_ACCESS_TOKEN ?? null,

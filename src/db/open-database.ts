@@ -1,5 +1,6 @@
 // Opens lotwise's database: embedded PGlite under LOTWISE_HOME by default, PostgreSQL when
-// DATABASE_URL is set. Both get the same migrations and the same Prisma client.
+// DATABASE_URL is set. Both get the same migrations and the same Prisma client. While `lotwise serve`
+// holds the embedded database and shares it, other lotwise processes reach it through serve's socket.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -11,6 +12,8 @@ import { redactUrl } from "../logger.ts";
 import { DatabaseUnavailableError } from "./errors.ts";
 import { PrismaClient } from "./generated/client.ts";
 import { applyMigrations, type MigrationReport } from "./migrate.ts";
+import { migrateQueue } from "./migrate-queue.ts";
+import { type EmbeddedShare, findShare, isAlive, shareEmbeddedDatabase } from "./share-embedded-database.ts";
 import { pgClientRunner, pgliteRunner, type SqlRunner } from "./sql-runner.ts";
 
 /** `pglite-memory` is for tests and tools: in memory, optionally started from a dumped data dir. */
@@ -26,9 +29,16 @@ export interface Database {
   /** Runs `work` with a raw SQL runner (migrations, health checks). */
   withSql<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T>;
   migrate(): Promise<MigrationReport>;
+  /**
+   * Only for a PGlite opened in this process: lets other clients use it (through a PostgreSQL socket on
+   * 127.0.0.1; announced to other lotwise processes when file-backed) until `stop()` or `close()`;
+   * this process keeps using it in-process.
+   */
+  share?(): Promise<EmbeddedShare>;
   close(): Promise<void>;
 }
 
+export type { EmbeddedShare };
 export { DatabaseUnavailableError };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
@@ -36,6 +46,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 }
 
 async function openPglite(target: Exclude<DatabaseTarget, { kind: "postgres" }>): Promise<Database> {
+  if (target.kind === "pglite") {
+    const shared = await openSharedIfHosted(target.dataDir);
+    if (shared) return shared;
+  }
   const dataDir = target.kind === "pglite" ? target.dataDir : undefined;
   const releaseLock = dataDir ? lockDataDir(dataDir) : () => {};
   let db: PGlite;
@@ -54,14 +68,25 @@ async function openPglite(target: Exclude<DatabaseTarget, { kind: "postgres" }>)
   }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   const withSql = <T>(work: (sql: SqlRunner) => Promise<T>) => work(pgliteRunner(db));
+  const sharing = sharingOf(db, dataDir);
   return {
     prisma,
     kind: "pglite",
     superuser: true,
     location: dataDir ? `embedded PGlite at ${dataDir}` : "embedded PGlite in memory",
     withSql,
-    migrate: () => withSql(applyMigrations),
+    async migrate() {
+      const report = await withSql(applyMigrations);
+      if (report.applied.length > 0 || !(await withSql(hasQueue))) {
+        // graphile-worker migrates through a PostgreSQL connection: this database's own socket.
+        const { url } = await sharing.share();
+        await migrateQueue(url);
+      }
+      return report;
+    },
+    share: sharing.share,
     async close() {
+      await sharing.stop();
       await prisma.$disconnect();
       await db.close();
       releaseLock();
@@ -69,46 +94,100 @@ async function openPglite(target: Exclude<DatabaseTarget, { kind: "postgres" }>)
   };
 }
 
+/** share() starts sharing once (until stopped); stop() ends it if it is on. */
+function sharingOf(db: PGlite, dataDir: string | undefined) {
+  let current: Promise<EmbeddedShare> | undefined;
+  const share = (): Promise<EmbeddedShare> => {
+    if (current) return current;
+    const started = shareEmbeddedDatabase(db, dataDir).then((shared) => ({
+      url: shared.url,
+      async stop() {
+        if (current === started) current = undefined;
+        await shared.stop();
+      },
+    }));
+    current = started;
+    started.catch(() => {
+      if (current === started) current = undefined;
+    });
+    return started;
+  };
+  const stop = async () => {
+    const shared = await current?.catch(() => undefined);
+    await shared?.stop();
+  };
+  return { share, stop };
+}
+
+/**
+ * When another live process holds dataDir and shares it (`lotwise serve`), a client of its socket;
+ * when it holds it without sharing, a clear refusal; undefined when nobody else holds it.
+ */
+async function openSharedIfHosted(dataDir: string): Promise<Database | undefined> {
+  const holder = lockHolder(dataDir);
+  const share = await findShare(dataDir, holder);
+  if (holder === undefined) return undefined;
+  if (share.status === "shared") return openShared(dataDir, share.url, holder);
+  throw new DatabaseUnavailableError(
+    share.status === "not-answering"
+      ? `${inUse(dataDir, holder)}, which shares it at ${share.url} but does not answer there; try again, or stop that process`
+      : `${inUse(dataDir, holder)} that does not share it; stop that process (a running \`lotwise serve\` shares the database with other lotwise commands), or set DATABASE_URL to share a PostgreSQL database`,
+  );
+}
+
+function inUse(dataDir: string, pid: number): string {
+  return `the embedded database at ${dataDir} is in use by another lotwise process (pid ${pid})`;
+}
+
+// Connecting waits while another client (or serve itself) is inside a transaction: PGlite runs one
+// at a time. Few connections, as the host runs one statement at a time anyway.
+const SHARED_CONNECT_TIMEOUT_MS = 15_000;
+const SHARED_POOL_SIZE = 4;
+
+function openShared(dataDir: string, url: string, pid: number): Database {
+  const location = `embedded PGlite at ${dataDir}, shared by lotwise serve (pid ${pid})`;
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({
+      connectionString: url,
+      max: SHARED_POOL_SIZE,
+      connectionTimeoutMillis: SHARED_CONNECT_TIMEOUT_MS,
+    }),
+  });
+  const withSql = pgWithSql(url, location, SHARED_CONNECT_TIMEOUT_MS);
+  return {
+    prisma,
+    kind: "pglite",
+    superuser: true,
+    location,
+    withSql,
+    migrate: () => migrateWithQueue(withSql, url),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+/** The live process other than this one holding dataDir's lock, if any. */
+function lockHolder(dataDir: string): number | undefined {
+  const lockFile = `${dataDir}.lock`;
+  if (!existsSync(lockFile)) return undefined;
+  const pid = Number(readFileSync(lockFile, "utf8").trim());
+  return pid && pid !== process.pid && isAlive(pid) ? pid : undefined;
+}
+
 // PGlite is a single process on a data folder: a second lotwise process opening it would corrupt
 // it, so the folder is locked by pid while open.
 function lockDataDir(dataDir: string): () => void {
   const lockFile = `${dataDir}.lock`;
-  if (existsSync(lockFile)) {
-    const pid = Number(readFileSync(lockFile, "utf8").trim());
-    if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new DatabaseUnavailableError(
-        `the embedded database at ${dataDir} is in use by another lotwise process (pid ${pid}); stop it, or set DATABASE_URL to share a PostgreSQL database`,
-      );
-    }
-  }
+  const holder = lockHolder(dataDir);
+  if (holder !== undefined) throw new DatabaseUnavailableError(`${inUse(dataDir, holder)}; try again`);
   mkdirSync(dirname(lockFile), { recursive: true });
   writeFileSync(lockFile, String(process.pid));
   return () => rmSync(lockFile, { force: true });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 async function openPostgres(url: string): Promise<Database> {
   const location = `PostgreSQL at ${redactUrl(url)}`;
-  const connect = async () => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-    try {
-      await client.connect();
-    } catch (error) {
-      await client.end().catch(() => {});
-      throw new DatabaseUnavailableError(`cannot connect to ${location}: ${describePgError(error)}`);
-    }
-    return client;
-  };
   // Fail fast with a clear message rather than on the first query.
-  const probe = await connect();
+  const probe = await pgConnector(url, location, 5_000)();
   let superuser: boolean;
   try {
     const setting = await probe.query<{ is_superuser: string }>(
@@ -128,22 +207,57 @@ async function openPostgres(url: string): Promise<Database> {
       options: "-c jit=off",
     }),
   });
-  const withSql = async <T>(work: (sql: SqlRunner) => Promise<T>) => {
-    const client = await connect();
-    try {
-      return await work(pgClientRunner(client));
-    } finally {
-      await client.end();
-    }
-  };
+  const withSql = pgWithSql(url, location, 5_000);
   return {
     prisma,
     kind: "postgres",
     superuser,
     location,
     withSql,
-    migrate: () => withSql(applyMigrations),
+    migrate: () => migrateWithQueue(withSql, url),
     close: () => prisma.$disconnect(),
+  };
+}
+
+/** lotwise's tables, then the job queue's schema when they changed or it is missing. */
+async function migrateWithQueue(
+  withSql: <T>(work: (sql: SqlRunner) => Promise<T>) => Promise<T>,
+  url: string,
+): Promise<MigrationReport> {
+  const report = await withSql(applyMigrations);
+  if (report.applied.length > 0 || !(await withSql(hasQueue))) await migrateQueue(url);
+  return report;
+}
+
+async function hasQueue(sql: SqlRunner): Promise<boolean> {
+  const [row] = await sql.query<{ found: string | null }>(
+    "SELECT to_regclass('graphile_worker.jobs')::text AS found",
+  );
+  return Boolean(row?.found);
+}
+
+function pgConnector(url: string, location: string, timeoutMs: number): () => Promise<pg.Client> {
+  return async () => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw new DatabaseUnavailableError(`cannot connect to ${location}: ${describePgError(error)}`);
+    }
+    return client;
+  };
+}
+
+function pgWithSql(url: string, location: string, timeoutMs: number): Database["withSql"] {
+  const connect = pgConnector(url, location, timeoutMs);
+  return async (work) => {
+    const client = await connect();
+    try {
+      return await work(pgClientRunner(client));
+    } finally {
+      await client.end();
+    }
   };
 }
 

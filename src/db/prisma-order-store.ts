@@ -215,6 +215,12 @@ export function createPrismaOrderStore(prisma: PrismaClient): OrderStore {
       return cancelled.filter((order) => ids.has(order.id));
     },
 
+    async nextDueAt() {
+      const [row] = await prisma.$queryRaw<{ due: Date | null }[]>`
+        SELECT min(coalesce(next_attempt_at, now())) AS due FROM "order"
+         WHERE status = 'QUEUED' OR (status IN ('SUBMITTED', 'PARTIALLY_FILLED') AND next_attempt_at IS NOT NULL)`;
+      return row?.due ?? null;
+    },
     async planOrders(planId) {
       const rows = await prisma.order.findMany({
         where: { planId },

@@ -117,34 +117,6 @@ export async function drainOutbox(
   return updates;
 }
 
-/** Drains every `intervalMs` (default 2 s) until stopped; stop() waits for a drain under way. */
-export function startOutboxWorker(
-  deps: ExecutionDeps,
-  options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
-): { stop(): Promise<void> } {
-  const intervalMs = options.intervalMs ?? 2_000;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = drainOutbox(deps).then(
-      () => {},
-      (error: unknown) => options.onError?.(error),
-    );
-    void running.then(() => {
-      if (!stopped) timer = setTimeout(tick, intervalMs);
-    });
-  };
-  timer = setTimeout(tick, 0);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
-}
-
 async function submit(deps: ExecutionDeps, order: ClaimedOrder): Promise<OrderUpdate | null> {
   const now = deps.clock.now();
   if (await deps.orders.setPlanStatus(order.planId, "executing", ["approved"], now)) {

@@ -38,8 +38,15 @@ export interface WorkerOptions {
   logger: Logger;
   /** Polling for jobs due later (retries, schedules); new jobs wake workers at once. Default 1 s. */
   pollIntervalMs?: number;
+  /**
+   * The embedded database shared over a socket is one session for every client: named prepared
+   * statements collide there, and notifications do not cross clients (so workers poll).
+   */
+  sharedSession?: boolean;
   /** Heartbeat period (default 5 s); a worker silent for 6 beats is dead and its jobs released. */
   heartbeatMs?: number;
+  /** Recurring jobs, in graphile-worker's crontab format (UTC), e.g. `* * * * * orders_drain`. */
+  crontab?: string;
 }
 
 export interface Workers {
@@ -61,8 +68,32 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
   const taskList: Record<string, Task> = {};
   for (const [task, handler] of Object.entries(options.handlers) as [WorkTask, TaskHandler][]) {
     taskList[task] = async (payload, helpers) => {
-      const key = (payload as { key?: unknown }).key;
+      const { key, _cron: cron } = payload as { key?: unknown; _cron?: { ts?: unknown } };
       const log = logger.child({ jobId: helpers.job.id, task, key, attempt: helpers.job.attempts });
+      const context = {
+        jobId: helpers.job.id,
+        attempt: helpers.job.attempts,
+        signal: helpers.abortSignal ?? new AbortController().signal,
+      };
+      // A scheduled tick (the crontab) asks for work that is idempotent by nature: no request row.
+      if (typeof key !== "string" && typeof cron?.ts === "string") {
+        const request: WorkRequest = {
+          key: `${task}@${cron.ts}`,
+          task,
+          payload: {},
+          progress: {},
+          origin: "schedule",
+          receivedAt: clock.now(),
+          completedAt: null,
+        };
+        await handler({
+          ...context,
+          request,
+          log: log.child({ origin: "schedule" }),
+          saveProgress: async () => {},
+        });
+        return;
+      }
       if (typeof key !== "string") throw new Error(`job ${helpers.job.id} (${task}) names no request`);
       const request = await queue.load(key);
       if (!request) throw new Error(`job ${helpers.job.id} (${task}) names an unknown request ${key}`);
@@ -74,12 +105,10 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
       const scoped = log.child(origin);
       scoped.info("job started");
       await handler({
+        ...context,
         request,
         log: scoped,
-        jobId: helpers.job.id,
-        attempt: helpers.job.attempts,
         saveProgress: (progress) => queue.saveProgress(key, progress),
-        signal: helpers.abortSignal ?? new AbortController().signal,
       });
       await queue.complete(key, clock.now());
       scoped.info("job done");
@@ -90,8 +119,10 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
     connectionString: options.connectionString,
     concurrency: options.concurrency,
     noHandleSignals: true,
-    pollInterval: options.pollIntervalMs ?? 1_000,
+    pollInterval: options.pollIntervalMs ?? (options.sharedSession ? 200 : 1_000),
+    ...(options.sharedSession ? { noPreparedStatements: true } : {}),
     taskList,
+    ...(options.crontab ? { crontab: options.crontab } : {}),
     logger: graphileLogger(logger),
   });
   runner.events.on("worker:create", ({ worker }) => {

@@ -5,11 +5,11 @@
 
 /** What the workers know how to do (one file each under src/jobs/tasks). */
 export const WORK_TASKS = [
-  "slack.work",
-  "orders.drain",
-  "book.scan",
-  "custodians.sync",
-  "prices.refresh",
+  "slack_work",
+  "orders_drain",
+  "book_scan",
+  "custodians_sync",
+  "prices_refresh",
 ] as const;
 export type WorkTask = (typeof WORK_TASKS)[number];
 

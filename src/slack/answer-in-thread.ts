@@ -12,10 +12,11 @@ import type { Answer } from "../agent/answer-request.ts";
 import { answerMessage } from "./answer-blocks.ts";
 import { type PostedCard, postPlanCard } from "./post-plan-card.ts";
 import type { SlackRuntime } from "./slack-runtime.ts";
+import type { Surface } from "./slack-work-queue.ts";
 import { type SlackThread, slackThreadKey } from "./thread-key.ts";
 import type { ThreadProgress } from "./thread-progress.ts";
 
-export type Surface = "mention" | "dm" | "assistant" | "command";
+export type { Surface };
 
 export interface ThreadRequest {
   surface: Surface;

@@ -1,7 +1,8 @@
 // The Bolt app: HTTP (signed requests on /slack/events; events, commands and interactivity share
 // the one URL) or Socket Mode, listeners for every surface, and the order-update hook for the
-// outbox worker. Every listener acknowledges at once and does its work in the background, so Slack
-// gets its answer within 3 s whatever the model and the custodians take.
+// outbox worker. Every listener hands its work to the queue (durable: a job in the database) and
+// then acknowledges, so Slack gets its answer within 3 s whatever the model and the custodians take,
+// and nothing Slack was told about is lost if this process dies.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from "@slack/bolt";
@@ -13,7 +14,8 @@ import { listenToPlanActions } from "./listeners/plan-actions.ts";
 import { listenToSlashCommand } from "./listeners/slash-command.ts";
 import type { OrderUpdate, SlackDeps } from "./slack-deps.ts";
 import { EVENTS_PATH, HEALTH_PATH } from "./slack-endpoints.ts";
-import { createSlackRuntime } from "./slack-runtime.ts";
+import { createSlackRuntime, type SlackRuntime } from "./slack-runtime.ts";
+import type { SlackWorkQueue } from "./slack-work-queue.ts";
 
 export { EVENTS_PATH } from "./slack-endpoints.ts";
 
@@ -23,7 +25,10 @@ export type SlackMode =
       signingSecret: string;
       /** 0: any free port (tests). */
       port: number;
-      /** false (default): the HTTP 200 goes out at ack(); true holds it until the listener returns. */
+      /**
+       * true (default): the HTTP 200 goes out when the listener returns, so an event is acknowledged
+       * only once its work is queued; false: at ack().
+       */
       processBeforeResponse?: boolean;
     }
   | { kind: "socket"; appToken: string };
@@ -35,22 +40,23 @@ export interface SlackAppOptions {
   apiUrl?: string | null;
   /** Web API retries per call (default 3, over about a minute). */
   retries?: number;
+  /** Who takes the work after the ack (the durable queue; tests may do it in process). */
+  work: (rt: SlackRuntime) => SlackWorkQueue;
 }
 
 export interface SlackApp {
   app: App;
+  /** What the listeners share (the workers in this process do the queued work with it). */
+  runtime: SlackRuntime;
   /** Starts receiving; the HTTP port when serving HTTP. */
   start(): Promise<{ port: number | null }>;
-  /** Stops receiving and waits for the work in flight. */
+  /** Stops receiving. */
   stop(): Promise<void>;
-  /** Resolves when no background work is running. */
+  /** Resolves when the work handed over so far is done. */
   idle(): Promise<void>;
   /** Posts an order update to its plan's thread (the outbox worker's `notify`). */
   notifyOrderUpdate(update: OrderUpdate): Promise<void>;
 }
-
-/** How many recent event ids are remembered to drop Slack's redeliveries. */
-const SEEN_EVENTS = 2000;
 
 export function createSlackApp(deps: SlackDeps, options: SlackAppOptions): SlackApp {
   const logger = boltLogger(deps.logger);
@@ -65,7 +71,7 @@ export function createSlackApp(deps: SlackDeps, options: SlackAppOptions): Slack
           signingSecret: mode.signingSecret,
           endpoints: EVENTS_PATH,
           port: mode.port,
-          processBeforeResponse: mode.processBeforeResponse ?? false,
+          processBeforeResponse: mode.processBeforeResponse ?? true,
           logger,
           customRoutes: [
             {
@@ -93,9 +99,8 @@ export function createSlackApp(deps: SlackDeps, options: SlackAppOptions): Slack
     ...(mode.kind === "socket" ? { socketMode: true, appToken: mode.appToken } : {}),
   });
 
-  const rt = createSlackRuntime(deps, app.client);
+  const rt = createSlackRuntime(deps, app.client, options.work);
 
-  app.use(dropRedeliveries());
   app.assistant(assistantSurface(rt));
   listenToMentions(app, rt);
   listenToDirectMessages(app, rt);
@@ -107,6 +112,7 @@ export function createSlackApp(deps: SlackDeps, options: SlackAppOptions): Slack
 
   return {
     app,
+    runtime: rt,
     async start() {
       // auth.test: a wrong or revoked bot token fails here, not on the first event (nor as an
       // unhandled rejection from the constructor, hence deferInitialization).
@@ -120,29 +126,8 @@ export function createSlackApp(deps: SlackDeps, options: SlackAppOptions): Slack
     },
     async stop() {
       await app.stop();
-      await rt.background.idle();
     },
-    idle: () => rt.background.idle(),
+    idle: () => rt.work.idle(),
     notifyOrderUpdate: (update) => rt.orders.notify(update),
-  };
-}
-
-/**
- * Slack redelivers an event it thinks was not acknowledged (and a replayed request inside the 5-minute
- * signature window looks the same): each event id is answered once.
- */
-function dropRedeliveries() {
-  const seen = new Set<string>();
-  return async ({ body, next }: { body: unknown; next: () => Promise<void> }) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === "string") {
-      if (seen.has(eventId)) return;
-      seen.add(eventId);
-      if (seen.size > SEEN_EVENTS) {
-        const oldest = seen.values().next().value;
-        if (oldest !== undefined) seen.delete(oldest);
-      }
-    }
-    await next();
   };
 }

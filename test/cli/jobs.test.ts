@@ -140,15 +140,15 @@ describe.skipIf(BACKEND !== "postgres")(`lotwise jobs on a queue (${BACKEND})`, 
   it("lists waiting and dead jobs, and the dead ones alone with --failed", async () => {
     const queue = createPrismaWorkQueue(db.prisma);
     const later = new Date(Date.now() + 3_600_000);
-    await queue.enqueue({ task: "book.scan", key: "later:1", payload: {}, runAt: later });
-    await queue.enqueue({ task: "prices.refresh", key: "dead:1", payload: {}, maxAttempts: 1 });
-    await queue.enqueue({ task: "prices.refresh", key: "dead:2", payload: {}, maxAttempts: 1 });
+    await queue.enqueue({ task: "book_scan", key: "later:1", payload: {}, runAt: later });
+    await queue.enqueue({ task: "prices_refresh", key: "dead:1", payload: {}, maxAttempts: 1 });
+    await queue.enqueue({ task: "prices_refresh", key: "dead:2", payload: {}, maxAttempts: 1 });
     const workers = await startWorkers({
       connectionString: db.url as string,
       concurrency: 2,
       role: "worker",
       handlers: {
-        "prices.refresh": async () => {
+        prices_refresh: async () => {
           throw new Error(`the quote server is down: ${"x".repeat(80)}\nsecond line`);
         },
       },
@@ -187,7 +187,7 @@ describe.skipIf(BACKEND !== "postgres")(`lotwise jobs on a queue (${BACKEND})`, 
     expect((await jobsJson("--failed")).map((job) => job.key).sort()).toEqual(["dead:1", "dead:2"]);
     expect(await jobsJson("--limit", "1")).toHaveLength(1);
     expect(await byKey("dead:1")).toMatchObject({
-      task: "prices.refresh",
+      task: "prices_refresh",
       state: "dead",
       attempts: 1,
       maxAttempts: 1,
@@ -231,7 +231,7 @@ describe.skipIf(BACKEND !== "postgres")(`lotwise jobs on a queue (${BACKEND})`, 
     expect(audited).toHaveLength(1);
     expect(audited[0]).toMatchObject({
       actor: "user:U0ADMIN1",
-      payload: { jobId: dead.id, task: "prices.refresh", key: "dead:1", attemptsBefore: 1 },
+      payload: { jobId: dead.id, task: "prices_refresh", key: "dead:1", attemptsBefore: 1 },
     });
   });
 

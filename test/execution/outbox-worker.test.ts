@@ -1,7 +1,10 @@
-// The worker loop and what it does when the thread or the book lets it down.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { drainOutbox, type OrderUpdate, startOutboxWorker } from "../../src/execution/drain-outbox.ts";
+// The drain job and what the outbox does when the thread or the book lets it down.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { drainOutbox, type OrderUpdate } from "../../src/execution/drain-outbox.ts";
+import { drainOrdersTask } from "../../src/jobs/tasks/drain-orders.ts";
+import { createLogger } from "../../src/logger.ts";
 import type { StoredPlan } from "../../src/ports/plan-store.ts";
+import type { WorkItem, WorkQueue } from "../../src/ports/work-queue.ts";
 import { BACKEND } from "../support/test-database.ts";
 import { type ExecutionHarness, openExecutionHarness } from "./execution-harness.ts";
 
@@ -15,15 +18,39 @@ describe(`the outbox worker (${BACKEND})`, () => {
   });
   afterEach(() => h.close());
 
-  it("drains-until-stopped-and-posts-every-fill", async () => {
+  it("one-drain-job-sends-every-order-posts-every-fill-and-completes-the-plan", async () => {
     const deps = h.deps();
-    const errors: unknown[] = [];
-    const worker = startOutboxWorker(deps, { intervalMs: 10, onError: (error) => errors.push(error) });
-    await vi.waitFor(() => expect(deps.posted).toHaveLength(11), { timeout: 20_000, interval: 50 });
-    await worker.stop();
-    expect(errors).toEqual([]);
+    const queued: WorkItem[] = [];
+    const queue = {
+      enqueue: async (item: WorkItem) => (queued.push(item), "enqueued"),
+    } as unknown as WorkQueue;
+    const log = createLogger({ level: "silent", pretty: false } as never);
+    await drainOrdersTask(deps, queue)({ log } as never);
+    expect(deps.posted).toHaveLength(11);
     expect(deps.posted.every((u) => u.status === "filled")).toBe(true);
     expect((await h.db.prisma.plan.findUniqueOrThrow({ where: { id: plan.id } })).status).toBe("EXECUTED");
+    // Nothing left due: no follow-up drain.
+    expect(queued).toEqual([]);
+  });
+
+  it("a-retry-due-before-the-next-tick-gets-its-own-drain-at-that-moment", async () => {
+    const failing = h.deps({
+      paper: {
+        ...h.paper,
+        submit: async () => ({ kind: "unavailable", error: "venue down" }) as never,
+      },
+    });
+    const queued: WorkItem[] = [];
+    const queue = {
+      enqueue: async (item: WorkItem) => (queued.push(item), "enqueued"),
+    } as unknown as WorkQueue;
+    const log = createLogger({ level: "silent", pretty: false } as never);
+    await drainOrdersTask(failing, queue)({ log } as never);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ task: "orders_drain" });
+    const due = queued[0]?.runAt?.getTime() ?? 0;
+    expect(due).toBeGreaterThan(h.clock.now().getTime());
+    expect(due - h.clock.now().getTime()).toBeLessThan(60_000);
   });
 
   it("a-post-that-fails-is-audited-and-execution-goes-on", async () => {

@@ -10,6 +10,7 @@ import type { DecisionOutcome, DecisionRequest, OrderUpdate, SlackDeps } from ".
 import { createSlackRuntime, type SlackRuntime } from "../../src/slack/slack-runtime.ts";
 import { demoFamilies, demoHousehold, demoModel, demoPolicy } from "../support/demo-household.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
+import { inProcessSlackWork } from "../support/in-process-slack-work.ts";
 import { MemoryAuditLog, MemoryConversationStore } from "../support/memory-ports.ts";
 import { principalsOf, slackUser } from "./principals.ts";
 
@@ -97,7 +98,7 @@ describe("decideInThread with a faked approval service and execution", () => {
       slackApiUrl: slack.apiUrl,
       retryConfig: { retries: 0 },
     });
-    rt = createSlackRuntime(deps, client);
+    rt = createSlackRuntime(deps, client, inProcessSlackWork);
   });
   afterAll(async () => {
     await slack.close();

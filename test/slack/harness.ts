@@ -13,6 +13,7 @@ import { createSlackApp, EVENTS_PATH, type SlackApp } from "../../src/slack/crea
 import type { SlackDeps } from "../../src/slack/slack-deps.ts";
 import { type FakeAnthropic, startFakeAnthropic } from "../support/fake-anthropic.ts";
 import { type FakeSlack, type SlackCall, SlackSender, startFakeSlack } from "../support/fake-slack.ts";
+import { inProcessSlackWork } from "../support/in-process-slack-work.ts";
 import { openTestDatabase, type TestDatabase } from "../support/test-database.ts";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -112,6 +113,7 @@ export async function openSlackHarness(options: HarnessOptions = {}): Promise<Sl
         },
     apiUrl: slack.apiUrl,
     retries: 0,
+    work: inProcessSlackWork,
   });
   const { port } = await app.start();
   const sender = new SlackSender(`http://127.0.0.1:${port}${EVENTS_PATH}`, SIGNING_SECRET);

@@ -13,6 +13,7 @@ import type { SlackDeps } from "../../src/slack/slack-deps.ts";
 import { createSlackRuntime, type SlackRuntime } from "../../src/slack/slack-runtime.ts";
 import { demoFamilies, demoHousehold, demoModel, demoPolicy } from "../support/demo-household.ts";
 import { type FakeSlack, startFakeSlack } from "../support/fake-slack.ts";
+import { inProcessSlackWork } from "../support/in-process-slack-work.ts";
 import { MemoryAuditLog, MemoryConversationStore } from "../support/memory-ports.ts";
 import { principalsOf, slackUser } from "./principals.ts";
 
@@ -79,7 +80,7 @@ describe("the detail of a long plan", () => {
       slackApiUrl: slack.apiUrl,
       retryConfig: { retries: 0 },
     });
-    rt = createSlackRuntime(deps, client);
+    rt = createSlackRuntime(deps, client, inProcessSlackWork);
   });
   afterAll(async () => {
     await slack.close();

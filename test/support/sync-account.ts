@@ -10,11 +10,16 @@ export async function syncAccount(
   at: Date,
   { cash, lotsGone = [] }: { cash?: string; lotsGone?: string[] },
 ): Promise<void> {
-  const latest = await prisma.accountSnapshot.findFirstOrThrow({
+  const found = await prisma.accountSnapshot.findFirstOrThrow({
     where: { accountId },
     orderBy: [{ asOf: "desc" }, { createdAt: "desc" }],
-    include: { positions: true, lots: true },
+    include: { positions: true, lots: true, content: { include: { positions: true, lots: true } } },
   });
+  // A feed confirmation holds what the snapshot it confirms holds.
+  const latest = {
+    ...found,
+    ...(found.content ? { positions: found.content.positions, lots: found.content.lots } : {}),
+  };
   const id = `${accountId}@sync-${at.toISOString()}`;
   const lots = latest.lots.filter((lot) => !lotsGone.includes(lot.lotKey));
   const held = (securityId: string) =>

@@ -14,7 +14,7 @@ import type { Config } from "../../config.ts";
 import type { OpenedStore } from "../../main.ts";
 import type { HouseholdLabel, OrderUpdate, SlackDeps } from "../../slack/slack-deps.ts";
 import { EVENTS_PATH } from "../../slack/slack-endpoints.ts";
-import { CliError, type Command, type CommandContext } from "../command.ts";
+import { CliError, type Command, type CommandContext, UsageError } from "../command.ts";
 import { ensureDemoBook } from "../ensure-demo-book.ts";
 import type { Progress } from "../progress.ts";
 import { withStore } from "../with-store.ts";
@@ -53,7 +53,12 @@ export function serveMode(slack: Config["slack"], forceLocal = false): ServeMode
   return { kind: "http", botToken, signingSecret: signingSecret as string, port: slack.port };
 }
 
+export const SERVE_ROLES = ["all", "web", "worker"] as const;
+export type ServeRole = (typeof SERVE_ROLES)[number];
+
 export interface ServeOptions {
+  /** web: answers Slack and queues the work; worker: runs the queued work; all: both (default). */
+  role: ServeRole;
   forceLocal: boolean;
   /** Read requests and decisions from stdin even when it is not a terminal. */
   interactive: boolean;
@@ -62,6 +67,7 @@ export interface ServeOptions {
 }
 
 const serveOptions = {
+  role: { type: "string" },
   local: { type: "boolean", default: false },
   interactive: { type: "boolean", default: false },
   as: { type: "string" },
@@ -71,16 +77,20 @@ const serveOptions = {
 export const serveCommand: Command = {
   name: "serve",
   summary: "Run the assistant in Slack (Socket Mode or HTTP), or in this terminal without Slack tokens",
-  usage: "lotwise serve [--local] [--interactive] [--as <slack user>] [--requester <slack user>]",
+  usage:
+    "lotwise serve [--role all|web|worker] [--local] [--interactive] [--as <slack user>] [--requester <slack user>]",
   details: [
     "SLACK_BOT_TOKEN with SLACK_APP_TOKEN: Socket Mode (no public URL needed).",
     `SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET: HTTP on PORT (default 3000), path ${EVENTS_PATH}.`,
+    "--role web answers Slack (acknowledging within 3 s) and queues the work; --role worker runs the",
+    "queued work (any number of them on PostgreSQL); all (the default) does both in one process.",
     "Neither: the same flow in this terminal: a request, the answer and the plan card, then",
     "approve / reject <reason> / skip as a demo user. Without a terminal, one scripted request",
     '("rebalance the Chen household") and no decision. Installing the Slack app: slack/README.md.',
   ].join("\n"),
   options: serveOptions,
   optionHelp: {
+    role: "all (default), web (Slack listener) or worker (runs the queued jobs)",
     local: "use the terminal mode even when Slack tokens are set",
     interactive: "terminal mode: read requests and decisions from stdin even when it is not a terminal",
     as: `terminal mode: the Slack user id decisions are made as (default ${DEFAULT_APPROVER})`,
@@ -88,7 +98,12 @@ export const serveCommand: Command = {
   },
   positionals: { min: 0, max: 0 },
   run(context, { values }) {
+    const role = (values.role as string | undefined) ?? "all";
+    if (!(SERVE_ROLES as readonly string[]).includes(role)) {
+      throw new UsageError(`--role must be all, web or worker, not ${JSON.stringify(role)}`);
+    }
     const options: ServeOptions = {
+      role: role as ServeRole,
       forceLocal: Boolean(values.local),
       interactive: Boolean(values.interactive),
       requester: (values.requester as string | undefined) ?? DEFAULT_REQUESTER,
@@ -136,48 +151,142 @@ export async function serveWith(
     }
   }
 
-  const { createSlackApp } = await import("../../slack/create-slack-app.ts");
-  const slack = createSlackApp(wiring.deps, {
-    botToken: mode.botToken,
-    mode:
+  return serveWithQueue(context, opened, wiring, mode, options.role);
+}
+
+/** Slack and/or the workers on the durable queue, until SIGINT or SIGTERM. */
+async function serveWithQueue(
+  context: CommandContext,
+  opened: OpenedStore,
+  wiring: SlackWiring,
+  mode: Exclude<ServeMode, { kind: "local" }>,
+  role: ServeRole,
+): Promise<number> {
+  const { io, services } = context;
+  const [
+    { createSlackApp },
+    { createSlackRuntime },
+    { webApi },
+    { createPrismaWorkQueue },
+    { createPrismaWorkerRegistry },
+    { migrateQueue },
+    { createDurableSlackWork },
+    { startWorkers },
+    { slackWorkTask },
+    { drainOrdersTask },
+  ] = await Promise.all([
+    import("../../slack/create-slack-app.ts"),
+    import("../../slack/slack-runtime.ts"),
+    import("@slack/bolt"),
+    import("../../db/prisma-work-queue.ts"),
+    import("../../db/prisma-worker-registry.ts"),
+    import("../../db/migrate-queue.ts"),
+    import("../../jobs/durable-slack-work.ts"),
+    import("../../jobs/start-workers.ts"),
+    import("../../jobs/tasks/slack-work.ts"),
+    import("../../jobs/tasks/drain-orders.ts"),
+  ]);
+  const prisma = opened.database.prisma;
+  const queue = createPrismaWorkQueue(prisma);
+  const connection = await queueConnection(opened, services.config);
+  await migrateQueue(connection.url);
+  const durable = () => createDurableSlackWork(queue);
+
+  let slack: Awaited<ReturnType<typeof createSlackApp>> | null = null;
+  if (role !== "worker") {
+    slack = createSlackApp(wiring.deps, {
+      botToken: mode.botToken,
+      mode:
+        mode.kind === "socket"
+          ? { kind: "socket", appToken: mode.appToken }
+          : { kind: "http", signingSecret: mode.signingSecret, port: mode.port },
+      apiUrl: services.config.slack.apiUrl,
+      work: durable,
+    });
+    let started: { port: number | null };
+    try {
+      started = await slack.start();
+    } catch (error) {
+      await connection.stop();
+      const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      throw new CliError(
+        `could not start the Slack app (${mode.kind === "socket" ? "Socket Mode" : `HTTP on port ${mode.port}`}): ${reason}`,
+      );
+    }
+    io.stderr.write(
       mode.kind === "socket"
-        ? { kind: "socket", appToken: mode.appToken }
-        : { kind: "http", signingSecret: mode.signingSecret, port: mode.port },
-    apiUrl: services.config.slack.apiUrl,
-  });
-  let started: { port: number | null };
-  try {
-    started = await slack.start();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new CliError(
-      `could not start the Slack app (${mode.kind === "socket" ? "Socket Mode" : `HTTP on port ${mode.port}`}): ${reason}`,
+        ? "lotwise serve · Slack Socket Mode · connected · Ctrl-C to stop\n"
+        : `lotwise serve · Slack HTTP on port ${started.port}, ${EVENTS_PATH} · Ctrl-C to stop\n`,
     );
+    services.logger.info({ mode: mode.kind, port: started.port, role }, "slack app running");
   }
-  const worker = wiring.startWorker((update) => slack.notifyOrderUpdate(update));
-  // Anchors the audit log's end at least once a minute; withStore writes the last one at shutdown.
-  const checkpoints = startCheckpointTimer(
-    () => writeAuditCheckpoint(services, opened),
-    (error) => services.logger.error({ err: error }, "could not write the audit checkpoint"),
-  );
-  io.stderr.write(
-    mode.kind === "socket"
-      ? "lotwise serve · Slack Socket Mode · connected · Ctrl-C to stop\n"
-      : `lotwise serve · Slack HTTP on port ${started.port}, ${EVENTS_PATH} · Ctrl-C to stop\n`,
-  );
-  services.logger.info({ mode: mode.kind, port: started.port }, "slack app running");
+
+  let workers: Awaited<ReturnType<typeof startWorkers>> | null = null;
+  let checkpoints: { stop(): Promise<void> } | null = null;
+  if (role !== "web") {
+    const rt =
+      slack?.runtime ??
+      createSlackRuntime(
+        wiring.deps,
+        new webApi.WebClient(mode.botToken, {
+          ...(services.config.slack.apiUrl ? { slackApiUrl: services.config.slack.apiUrl } : {}),
+        }),
+        durable,
+      );
+    workers = await startWorkers({
+      connectionString: connection.url,
+      concurrency: services.config.jobs.concurrency,
+      heartbeatMs: services.config.jobs.heartbeatMs,
+      sharedSession: services.config.database.kind !== "postgres",
+      role,
+      handlers: {
+        slack_work: slackWorkTask(rt),
+        orders_drain: drainOrdersTask(
+          { ...wiring.execution, notify: (update) => rt.orders.notify(update) },
+          queue,
+        ),
+      },
+      // The outbox is drained every minute whatever else happens (retries, venues that fill later).
+      crontab: "* * * * * orders_drain",
+      queue,
+      registry: createPrismaWorkerRegistry(prisma),
+      audit: opened.audit,
+      clock: services.clock,
+      logger: services.logger,
+    });
+    // Anchors the audit log's end at least once a minute; withStore writes the last one at shutdown.
+    checkpoints = startCheckpointTimer(
+      () => writeAuditCheckpoint(services, opened),
+      (error) => services.logger.error({ err: error }, "could not write the audit checkpoint"),
+    );
+    io.stderr.write(`lotwise serve · ${services.config.jobs.concurrency} workers on the job queue\n`);
+  }
+
   const signal = await untilStopped();
-  services.logger.info({ signal }, "stopping");
-  await slack.stop();
-  await worker.stop();
-  await checkpoints.stop();
+  services.logger.info({ signal, role }, "stopping");
+  // Stop taking new work first, then let the jobs in flight finish (or release them), within 10 s.
+  await slack?.stop();
+  await workers?.stop(8_000);
+  await checkpoints?.stop();
+  await connection.stop();
   return 0;
+}
+
+/** Where the workers reach the database: PostgreSQL's URL, or the embedded database shared over a socket. */
+async function queueConnection(
+  opened: OpenedStore,
+  config: Config,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  if (config.database.kind === "postgres") return { url: config.database.url, stop: async () => {} };
+  const share = opened.database.share;
+  if (!share) throw new CliError("the embedded database cannot be shared with the job queue here");
+  return share.call(opened.database);
 }
 
 export interface SlackWiring {
   deps: SlackDeps;
-  /** Starts the background outbox worker (retries, venues that fill later), posting through `notify`. */
-  startWorker(notify: (update: OrderUpdate) => Promise<void>): { stop(): Promise<void> };
+  /** The outbox's stores, venues, audit and clock (the drain job adds where updates are posted). */
+  execution: Omit<import("../../execution/drain-outbox.ts").ExecutionDeps, "notify">;
 }
 
 /**
@@ -189,7 +298,7 @@ export async function buildSlackDeps(context: CommandContext, opened: OpenedStor
   const [
     { decidePlan },
     { createPrismaFillPrices, createPrismaOrderStore },
-    { drainOutbox, startOutboxWorker },
+    { drainOutbox },
     { createPaperVenue },
     { createSchwabVenue },
     { createVenueRouter },
@@ -274,11 +383,7 @@ export async function buildSlackDeps(context: CommandContext, opened: OpenedStor
   };
   return {
     deps,
-    startWorker: (notify) =>
-      startOutboxWorker(
-        { ...execution, notify },
-        { onError: (error) => logger.error({ err: error }, "outbox worker drain failed") },
-      ),
+    execution,
   };
 }
 

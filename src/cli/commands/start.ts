@@ -112,6 +112,7 @@ export const startCommand: Command = {
         ].join("\n"),
       );
       return serveWith(context, opened, progress, {
+        role: "all",
         forceLocal: false,
         interactive: false,
         requester: DEFAULT_REQUESTER,

@@ -1,10 +1,8 @@
 // Direct messages: a new message starts a thread under it; replies in that thread continue the same
 // conversation. (Replies in DM threads reach the assistant listener first: same flow, status line.)
 import type { App } from "@slack/bolt";
-import { answerInThread } from "../answer-in-thread.ts";
 import { HELP_TEXT, requestText } from "../request-text.ts";
 import type { SlackRuntime } from "../slack-runtime.ts";
-import { messageProgress } from "../thread-progress.ts";
 
 export function listenToDirectMessages(app: App, rt: SlackRuntime): void {
   app.message(async ({ message, body, context }) => {
@@ -15,21 +13,14 @@ export function listenToDirectMessages(app: App, rt: SlackRuntime): void {
       threadTs: message.thread_ts ?? message.ts,
     };
     const text = requestText(message.text, context.botUserId);
-    const user = message.user;
+    const key = `event:${body.event_id ?? `${message.channel}:${message.ts}`}`;
     if (text === "" || /^help$/i.test(text)) {
-      rt.background.run("dm help", () =>
-        rt.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: HELP_TEXT }),
+      await rt.work.enqueue(
+        { kind: "post", channel: thread.channel, threadTs: thread.threadTs, text: HELP_TEXT },
+        key,
       );
       return;
     }
-    rt.background.run("direct message", () =>
-      answerInThread(rt, {
-        surface: "dm",
-        thread,
-        userId: user,
-        text,
-        progress: messageProgress(rt.client, thread, rt.deps.logger),
-      }),
-    );
+    await rt.work.enqueue({ kind: "answer", surface: "dm", thread, userId: message.user, text }, key);
   });
 }

@@ -5,7 +5,6 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { can, forbidden } from "../../access/authorize.ts";
 import { actorOf } from "../../access/principal.ts";
-import { decideInThread } from "../decide-in-thread.ts";
 import {
   APPROVE_ACTION,
   type CardRef,
@@ -33,23 +32,29 @@ export function listenToPlanActions(app: App, rt: SlackRuntime): void {
   const invalid = (body: BlockAction) => {
     const channel = body.channel?.id;
     if (!channel) return;
-    rt.background.run("invalid click", () =>
-      rt.client.chat.postEphemeral({
+    return rt.work.enqueue(
+      {
+        kind: "post",
         channel,
-        user: body.user.id,
+        ephemeralTo: body.user.id,
         text: ":no_entry: This button does not carry a valid plan. Nothing was changed.",
-      }),
+      },
+      `action:${body.trigger_id}`,
     );
   };
 
   app.action<BlockAction<ButtonAction>>(APPROVE_ACTION, async ({ ack, body, action }) => {
-    await ack();
     const ref = parsePlanRef(action.value);
     const card = ref ? cardOf(body, ref) : null;
-    if (!card) return invalid(body);
-    rt.background.run("approve click", () =>
-      decideInThread(rt, { card, userId: body.user.id, decision: "approve" }),
-    );
+    // Recorded before Slack is told: an acknowledged click is never lost.
+    if (!card) await invalid(body);
+    else {
+      await rt.work.enqueue(
+        { kind: "decide", card, userId: body.user.id, decision: "approve" },
+        `action:${body.trigger_id}`,
+      );
+    }
+    await ack();
   });
 
   app.action<BlockAction<ButtonAction>>(REJECT_ACTION, async ({ ack, body, action }) => {
@@ -61,13 +66,15 @@ export function listenToPlanActions(app: App, rt: SlackRuntime): void {
     try {
       const refusal = await refuseUnreadablePlan(rt, card.planId, body.user.id);
       if (refusal) {
-        rt.background.run("reject dialog refused", () =>
-          rt.client.chat.postEphemeral({
+        await rt.work.enqueue(
+          {
+            kind: "post",
             channel: card.channel,
-            user: body.user.id,
-            thread_ts: card.threadTs,
+            threadTs: card.threadTs,
+            ephemeralTo: body.user.id,
             text: `:no_entry: ${refusal} Nothing was changed.`,
-          }),
+          },
+          `action:${body.trigger_id}`,
         );
         return;
       }
@@ -87,14 +94,16 @@ export function listenToPlanActions(app: App, rt: SlackRuntime): void {
       });
       return;
     }
-    await ack();
     if (!card) {
+      await ack();
       rt.deps.logger.warn({ user: body.user.id }, "reject dialog without a valid card reference");
       return;
     }
-    rt.background.run("reject submission", () =>
-      decideInThread(rt, { card, userId: body.user.id, decision: "reject", reason }),
+    await rt.work.enqueue(
+      { kind: "decide", card, userId: body.user.id, decision: "reject", reason },
+      `view:${body.view.id}`,
     );
+    await ack();
   });
 }
 
