@@ -2,8 +2,17 @@
 // with exponential back-off, a job left failed after its last attempt); this wraps each job in the
 // request it names (done already: nothing to do; otherwise the handler, then the request completed),
 // beats for crash recovery, audits every job that fails for good, and stops gracefully.
+
+import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
-import { Logger as GraphileLogger, type Job, type Runner, run, type Task } from "graphile-worker";
+import {
+  Logger as GraphileLogger,
+  type Job,
+  type Runner,
+  run,
+  type Task,
+  type WorkerEvents,
+} from "graphile-worker";
 import type { Logger } from "../logger.ts";
 import type { AuditLog } from "../ports/audit-log.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -115,6 +124,13 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
     };
   }
 
+  // Listening before the pool starts: its workers are created during run().
+  const events: WorkerEvents = new EventEmitter();
+  events.on("worker:create", ({ worker }) => {
+    ids.add(worker.workerId);
+    registry.beat([worker.workerId], info).catch((error) => logger.warn({ err: error }, "heartbeat failed"));
+  });
+  events.on("job:failed", ({ job, error }) => void auditDeadJob(options, job, error));
   const runner: Runner = await run({
     connectionString: options.connectionString,
     concurrency: options.concurrency,
@@ -123,13 +139,9 @@ export async function startWorkers(options: WorkerOptions): Promise<Workers> {
     ...(options.sharedSession ? { noPreparedStatements: true } : {}),
     taskList,
     ...(options.crontab ? { crontab: options.crontab } : {}),
+    events,
     logger: graphileLogger(logger),
   });
-  runner.events.on("worker:create", ({ worker }) => {
-    ids.add(worker.workerId);
-    registry.beat([worker.workerId], info).catch((error) => logger.warn({ err: error }, "heartbeat failed"));
-  });
-  runner.events.on("job:failed", ({ job, error }) => void auditDeadJob(options, job, error));
 
   const beat = async () => {
     try {

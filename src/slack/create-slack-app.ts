@@ -3,7 +3,7 @@
 // outbox worker. Every listener hands its work to the queue (durable: a job in the database) and
 // then acknowledges, so Slack gets its answer within 3 s whatever the model and the custodians take,
 // and nothing Slack was told about is lost if this process dies.
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from "@slack/bolt";
 import { boltLogger } from "./bolt-logger.ts";
@@ -13,7 +13,7 @@ import { listenToMentions } from "./listeners/mentions.ts";
 import { listenToPlanActions } from "./listeners/plan-actions.ts";
 import { listenToSlashCommand } from "./listeners/slash-command.ts";
 import type { OrderUpdate, SlackDeps } from "./slack-deps.ts";
-import { EVENTS_PATH, HEALTH_PATH } from "./slack-endpoints.ts";
+import { EVENTS_PATH, HEALTH_PATH, READY_PATH } from "./slack-endpoints.ts";
 import { createSlackRuntime, type SlackRuntime } from "./slack-runtime.ts";
 import type { SlackWorkQueue } from "./slack-work-queue.ts";
 
@@ -42,6 +42,8 @@ export interface SlackAppOptions {
   retries?: number;
   /** Who takes the work after the ack (the durable queue; tests may do it in process). */
   work: (rt: SlackRuntime) => SlackWorkQueue;
+  /** Answers GET /healthz and /readyz beside /slack/events (HTTP mode). */
+  health: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 export interface SlackApp {
@@ -73,16 +75,11 @@ export function createSlackApp(deps: SlackDeps, options: SlackAppOptions): Slack
           port: mode.port,
           processBeforeResponse: mode.processBeforeResponse ?? true,
           logger,
-          customRoutes: [
-            {
-              path: HEALTH_PATH,
-              method: "GET",
-              handler: (_req, res) => {
-                res.writeHead(200, { "content-type": "text/plain" });
-                res.end("ok\n");
-              },
-            },
-          ],
+          customRoutes: [HEALTH_PATH, READY_PATH].map((path) => ({
+            path,
+            method: "GET",
+            handler: (req, res) => void options.health(req, res),
+          })),
         })
       : new SocketModeReceiver({
           appToken: mode.appToken,

@@ -5,6 +5,7 @@
 import { pino } from "pino";
 import type { CommandContext } from "../../src/cli/command.ts";
 import { buildSlackDeps } from "../../src/cli/commands/serve.ts";
+import { answerHealth } from "../../src/cli/health-server.ts";
 import { buildDemoBook } from "../../src/demo/demo-book.ts";
 import { isoDate } from "../../src/domain/iso-date.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -114,6 +115,7 @@ export async function openSlackHarness(options: HarnessOptions = {}): Promise<Sl
     apiUrl: slack.apiUrl,
     retries: 0,
     work: inProcessSlackWork,
+    health: answerHealth(async () => ({ ready: true, checks: {} })),
   });
   const { port } = await app.start();
   const sender = new SlackSender(`http://127.0.0.1:${port}${EVENTS_PATH}`, SIGNING_SECRET);

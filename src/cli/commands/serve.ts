@@ -16,6 +16,7 @@ import type { HouseholdLabel, OrderUpdate, SlackDeps } from "../../slack/slack-d
 import { EVENTS_PATH } from "../../slack/slack-endpoints.ts";
 import { CliError, type Command, type CommandContext, UsageError } from "../command.ts";
 import { ensureDemoBook } from "../ensure-demo-book.ts";
+import { answerHealth, type Readiness, startHealthServer } from "../health-server.ts";
 import type { Progress } from "../progress.ts";
 import { withStore } from "../with-store.ts";
 import { writeAuditCheckpoint } from "../write-audit-checkpoint.ts";
@@ -191,6 +192,27 @@ async function serveWithQueue(
   const connection = await queueConnection(opened, services.config);
   await migrateQueue(connection.url);
   const durable = () => createDurableSlackWork(queue);
+  let workers: Awaited<ReturnType<typeof startWorkers>> | null = null;
+  const ready = async (): Promise<Readiness> => {
+    const checks: Record<string, string> = {};
+    try {
+      const [row] = await opened.database.withSql((sql) =>
+        sql.query<{ found: string | null }>("SELECT to_regclass('graphile_worker.jobs')::text AS found"),
+      );
+      checks.database = "ok";
+      checks.queue = row?.found ? "ok" : "not installed";
+    } catch (error) {
+      checks.database =
+        error instanceof Error ? (error.message.split("\n")[0] ?? "unreachable") : "unreachable";
+    }
+    if (role !== "web") checks.workers = workers && workers.workerIds().length > 0 ? "ok" : "starting";
+    return { ready: Object.values(checks).every((check) => check === "ok"), checks };
+  };
+  // A process whose Slack listener does not serve HTTP (Socket Mode, a worker) serves its checks on PORT.
+  const health =
+    role === "worker" || mode.kind === "socket"
+      ? await startHealthServer(services.config.slack.port, ready)
+      : null;
 
   let slack: Awaited<ReturnType<typeof createSlackApp>> | null = null;
   if (role !== "worker") {
@@ -202,6 +224,7 @@ async function serveWithQueue(
           : { kind: "http", signingSecret: mode.signingSecret, port: mode.port },
       apiUrl: services.config.slack.apiUrl,
       work: durable,
+      health: answerHealth(ready),
     });
     let started: { port: number | null };
     try {
@@ -221,7 +244,6 @@ async function serveWithQueue(
     services.logger.info({ mode: mode.kind, port: started.port, role }, "slack app running");
   }
 
-  let workers: Awaited<ReturnType<typeof startWorkers>> | null = null;
   let checkpoints: { stop(): Promise<void> } | null = null;
   if (role !== "web") {
     const rt =
@@ -268,6 +290,7 @@ async function serveWithQueue(
   await slack?.stop();
   await workers?.stop(8_000);
   await checkpoints?.stop();
+  await health?.stop();
   await connection.stop();
   return 0;
 }
