@@ -35,6 +35,8 @@ export interface Database {
    * this process keeps using it in-process.
    */
   share?(): Promise<EmbeddedShare>;
+  /** How another PostgreSQL client reaches it (PostgreSQL, or the embedded database through serve's socket). */
+  connectionString?: string;
   close(): Promise<void>;
 }
 
@@ -159,6 +161,7 @@ function openShared(dataDir: string, url: string, pid: number): Database {
     kind: "pglite",
     superuser: true,
     location,
+    connectionString: url,
     withSql,
     migrate: () => migrateWithQueue(withSql, url),
     close: () => prisma.$disconnect(),
@@ -213,6 +216,7 @@ async function openPostgres(url: string): Promise<Database> {
     kind: "postgres",
     superuser,
     location,
+    connectionString: url,
     withSql,
     migrate: () => migrateWithQueue(withSql, url),
     close: () => prisma.$disconnect(),

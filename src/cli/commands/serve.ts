@@ -189,7 +189,7 @@ async function serveWithQueue(
   ]);
   const prisma = opened.database.prisma;
   const queue = createPrismaWorkQueue(prisma);
-  const connection = await queueConnection(opened, services.config);
+  const connection = await queueConnection(opened);
   await migrateQueue(connection.url);
   const durable = () => createDurableSlackWork(queue);
   let workers: Awaited<ReturnType<typeof startWorkers>> | null = null;
@@ -259,7 +259,7 @@ async function serveWithQueue(
       connectionString: connection.url,
       concurrency: services.config.jobs.concurrency,
       heartbeatMs: services.config.jobs.heartbeatMs,
-      sharedSession: services.config.database.kind !== "postgres",
+      sharedSession: opened.database.kind === "pglite",
       role,
       handlers: {
         slack_work: slackWorkTask(rt),
@@ -296,12 +296,9 @@ async function serveWithQueue(
 }
 
 /** Where the workers reach the database: PostgreSQL's URL, or the embedded database shared over a socket. */
-async function queueConnection(
-  opened: OpenedStore,
-  config: Config,
-): Promise<{ url: string; stop(): Promise<void> }> {
-  if (config.database.kind === "postgres") return { url: config.database.url, stop: async () => {} };
-  const share = opened.database.share;
+async function queueConnection(opened: OpenedStore): Promise<{ url: string; stop(): Promise<void> }> {
+  const { connectionString, share } = opened.database;
+  if (connectionString) return { url: connectionString, stop: async () => {} };
   if (!share) throw new CliError("the embedded database cannot be shared with the job queue here");
   return share.call(opened.database);
 }
