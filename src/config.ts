@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { AUDIT_KEY_FORMAT, parseAuditKey } from "./audit/audit-key.ts";
+import { parseSchedule, SCHEDULE_VARIABLES, type ScheduleSetting } from "./schedule/parse-schedule.ts";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -36,6 +37,20 @@ const httpUrl = z
     },
     { message: "must be an http(s) URL like https://api.anthropic.com" },
   );
+
+/** A job schedule (parse-schedule.ts): its default when unset, "off", or the reason it is refused. */
+function scheduleVariable(variable: keyof typeof SCHEDULE_VARIABLES) {
+  return z
+    .string()
+    .optional()
+    .transform((value, context): ScheduleSetting => {
+      const parsed = parseSchedule(variable, value, SCHEDULE_VARIABLES[variable]);
+      if (parsed.ok) return parsed.value;
+      // The loader names the variable; parseSchedule's reasons start with it too.
+      context.addIssue({ code: "custom", message: parsed.error.replace(`${variable}: `, "") });
+      return z.NEVER;
+    });
+}
 
 /** The model the assistant uses unless LOTWISE_MODEL names another. */
 export const DEFAULT_MODEL = "claude-sonnet-5-5";
@@ -84,6 +99,9 @@ export const EnvSchema = z.object({
     emptyAsUndefined,
     z.coerce.number().int().min(100).max(60_000).default(5_000),
   ),
+  LOTWISE_SCAN_CRON: scheduleVariable("LOTWISE_SCAN_CRON"),
+  LOTWISE_SYNC_CRON: scheduleVariable("LOTWISE_SYNC_CRON"),
+  LOTWISE_PRICES_CRON: scheduleVariable("LOTWISE_PRICES_CRON"),
   LOTWISE_LINK_HOSTS: z.preprocess(
     emptyAsUndefined,
     z
@@ -162,6 +180,12 @@ export interface Config {
    * six heartbeats is taken to be dead and its jobs are released.
    */
   jobs: { concurrency: number; heartbeatMs: number };
+  /**
+   * When the workers run the book scan, the custodian sync and the price refresh (LOTWISE_SCAN_CRON,
+   * LOTWISE_SYNC_CRON, LOTWISE_PRICES_CRON): the scan on trading days at 07:30 New York time by
+   * default, the others off unless set.
+   */
+  schedules: { scan: ScheduleSetting; sync: ScheduleSetting; prices: ScheduleSetting };
   /** Orders for Schwab go to its Advisor Trading API when both are set; otherwise to the paper custodian. */
   schwab: { traderApiUrl: string | null; accessToken: string | null };
   /** `lotwise sync`: Schwab's retail Trader API (with the Schwab token) and IBKR's Flex Web Service. */
@@ -224,6 +248,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { isTty: boolean }):
       fourEyes: values.LOTWISE_FOUR_EYES === "true",
     },
     jobs: { concurrency: values.LOTWISE_WORKER_CONCURRENCY, heartbeatMs: values.LOTWISE_WORKER_HEARTBEAT_MS },
+    schedules: {
+      scan: values.LOTWISE_SCAN_CRON,
+      sync: values.LOTWISE_SYNC_CRON,
+      prices: values.LOTWISE_PRICES_CRON,
+    },
     schwab: {
       traderApiUrl: values.SCHWAB_TRADER_API_URL ?? null,
       accessToken: values.SCHWAB_ACCESS_TOKEN ?? null,

@@ -215,10 +215,12 @@ export function createPrismaOrderStore(prisma: PrismaClient): OrderStore {
       return cancelled.filter((order) => ids.has(order.id));
     },
 
-    async nextDueAt() {
+    async nextDueAt(after) {
+      // Only waits with a time on them (a retry's back-off, a venue's next check): an order waiting on
+      // the sells that fund it is freed by their fills, which those checks bring.
       const [row] = await prisma.$queryRaw<{ due: Date | null }[]>`
-        SELECT min(coalesce(next_attempt_at, now())) AS due FROM "order"
-         WHERE status = 'QUEUED' OR (status IN ('SUBMITTED', 'PARTIALLY_FILLED') AND next_attempt_at IS NOT NULL)`;
+        SELECT min(next_attempt_at) AS due FROM "order"
+         WHERE status IN ('QUEUED', 'SUBMITTED', 'PARTIALLY_FILLED') AND next_attempt_at > ${after}`;
       return row?.due ?? null;
     },
     async planOrders(planId) {

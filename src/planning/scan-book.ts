@@ -167,7 +167,7 @@ export function recordBookScan(
   context: {
     principal: Principal;
     now: string;
-    surface: "cli" | "slack";
+    surface: "cli" | "slack" | "schedule";
     filters: Record<string, string | number | null>;
     settings: ScanSettings;
   },

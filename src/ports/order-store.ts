@@ -108,8 +108,8 @@ export interface OrderStore {
    */
   cancelBlocked(now: Date, reasonOf: (blockedBy: BlockingOrder) => string): Promise<CancelledOrder[]>;
   planOrders(planId: string): Promise<PlanOrderState[]>;
-  /** When the next order falls due (a queued order's retry, a working order's check); null: none waits. */
-  nextDueAt(): Promise<Date | null>;
+  /** When the next timed wait after `after` ends (a queued order's retry, a working order's check). */
+  nextDueAt(after: Date): Promise<Date | null>;
   /** Plans still approved or executing that have orders, all of them final (filled, rejected, failed, cancelled). */
   settledPlans(): Promise<string[]>;
   /** Moves the plan to `to` if its status is one of `from`; true when this call moved it. */

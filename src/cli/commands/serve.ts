@@ -175,6 +175,10 @@ async function serveWithQueue(
     { startWorkers },
     { slackWorkTask },
     { drainOrdersTask },
+    { scheduledHandlers, startSchedules },
+    { createPrismaBookScanStore },
+    { createPrismaImportStore },
+    { createPrismaPriceStore },
   ] = await Promise.all([
     import("../../slack/create-slack-app.ts"),
     import("../../slack/slack-runtime.ts"),
@@ -186,6 +190,10 @@ async function serveWithQueue(
     import("../../jobs/start-workers.ts"),
     import("../../jobs/tasks/slack-work.ts"),
     import("../../jobs/tasks/drain-orders.ts"),
+    import("../../jobs/schedule-work.ts"),
+    import("../../db/prisma-book-scan-store.ts"),
+    import("../../db/import-statement.ts"),
+    import("../../db/prisma-price-store.ts"),
   ]);
   const prisma = opened.database.prisma;
   const queue = createPrismaWorkQueue(prisma);
@@ -267,6 +275,20 @@ async function serveWithQueue(
           { ...wiring.execution, notify: (update) => rt.orders.notify(update) },
           queue,
         ),
+        // Registered even when their schedule is off, so a run already queued has a handler.
+        ...scheduledHandlers({
+          queue,
+          schedules: services.config.schedules,
+          clock: services.clock,
+          scan: {
+            store: opened.store,
+            plans: opened.plans,
+            audit: opened.audit,
+            scans: createPrismaBookScanStore(prisma),
+          },
+          sync: { imports: createPrismaImportStore(prisma), config: services.config },
+          prices: { prices: createPrismaPriceStore(prisma), quotes: services.config.quotes },
+        }),
       },
       // The outbox is drained every minute whatever else happens (retries, venues that fill later).
       crontab: "* * * * * orders_drain",
@@ -275,6 +297,18 @@ async function serveWithQueue(
       audit: opened.audit,
       clock: services.clock,
       logger: services.logger,
+    });
+    await startSchedules({
+      queue,
+      schedules: services.config.schedules,
+      clock: services.clock,
+      logger: services.logger,
+    });
+    // Orders a previous process left queued or mid-submission go out now, not at the next tick.
+    await queue.enqueue({
+      task: "orders_drain",
+      key: `orders_drain@start:${workers.workerIds()[0] ?? services.clock.now().toISOString()}`,
+      payload: {},
     });
     // Anchors the audit log's end at least once a minute; withStore writes the last one at shutdown.
     checkpoints = startCheckpointTimer(
@@ -343,7 +377,9 @@ export async function buildSlackDeps(context: CommandContext, opened: OpenedStor
     paper: createPaperVenue({ prices: createPrismaFillPrices(prisma) }),
     schwab: traderApiUrl && accessToken ? createSchwabVenue({ baseUrl: traderApiUrl, accessToken }) : null,
   });
-  const execution = { orders, venues, audit: opened.audit, clock };
+  // An order a dead worker left mid-submission is sent again after a minute: its client order id
+  // makes the second submission safe (the venue refuses a duplicate, and the order is found placed).
+  const execution = { orders, venues, audit: opened.audit, clock, abandonAfterMs: 60_000 };
 
   const answer = createSlackAnswer(async () => {
     const now = clock.now();

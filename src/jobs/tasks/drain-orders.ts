@@ -20,15 +20,14 @@ export function drainOrdersTask(deps: ExecutionDeps, queue: WorkQueue): TaskHand
       if (updates.length === 0) break;
     }
     if (sent > 0) log.info({ updates: sent }, "orders drained");
-    const due = await deps.orders.nextDueAt();
     const now = deps.clock.now();
+    const due = await deps.orders.nextDueAt(now);
     if (due && due.getTime() - now.getTime() < TICK_MS) {
-      const at = due.getTime() > now.getTime() ? due : now;
       await queue.enqueue({
         task: "orders_drain",
-        key: `orders_drain@${at.toISOString()}`,
+        key: `orders_drain@${due.toISOString()}`,
         payload: {},
-        runAt: at,
+        runAt: due,
       });
     }
   };

@@ -32,7 +32,7 @@ export function parseCommand(text: string): ParsedCommand {
 }
 
 export function listenToSlashCommand(app: App, rt: SlackRuntime): void {
-  app.command(SLASH_COMMAND, async ({ command, ack, respond, context }) => {
+  app.command(SLASH_COMMAND, async ({ command, ack, context }) => {
     const parsed = parseCommand(command.text);
     if (parsed.kind === "help") {
       await ack({ response_type: "ephemeral", text: [parsed.note, HELP_TEXT].filter(Boolean).join("\n\n") });
