@@ -10,18 +10,11 @@
 // POST /orders/status; a used clientOrderIdentifier refused with ORD-1042, as Schwab does), used as
 // it is; fake-schwab-trader.ts is the retail Trader API that `lotwise sync` reads, not a venue.
 //
-// Two things are not real time, because no test can change them from outside src/:
-// - An order left SUBMITTING by a dead worker is claimed again only once it has been so for
-//   `abandonAfterMs` (ExecutionDeps; default 10 min in drain-outbox.ts). `lotwise serve` passes none
-//   (the `execution` deps built in buildSlackDeps, src/cli/commands/serve.ts) and no environment
-//   variable sets it, so the restarted process would wait 10 minutes. While no process runs, the
-//   test moves the stuck order's updated_at back by that much: the database then looks as it would
-//   10 minutes later, and nothing else is touched.
-// - After a restart nothing drains the outbox until the next minute's cron tick (`* * * * *
-//   orders_drain`): the approval job the dead worker held is released and retried, but a repeated
-//   approval only tells the clicker it was already approved. So the restart happens between seconds
-//   20 and 45 of a minute (waiting, with no process running, if need be): the tick then comes 15 to
-//   40 s after it, and what is timed is the recovery, not the phase of the clock.
+// One thing is not real time: an order left SUBMITTING by a dead worker is claimed again once it has
+// been so for a minute (`abandonAfterMs`, set by `lotwise serve`: its client order id makes the second
+// submission safe). While no process runs, the test moves the stuck order's updated_at back by that
+// much: the database then looks as it would a minute later, and nothing else is touched. The
+// restarted workers drain the outbox as they start, so nothing waits for the next minute's tick.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -46,10 +39,8 @@ const SECRET = "order-crash-signing-secret";
 const ADVISOR = "U0ADVISOR1";
 const APPROVER = "U0APPROVER1";
 const CHANNEL = "C0ADVISORS";
-/** drainOutbox's default `abandonAfterMs`, which `lotwise serve` does not override. */
-const ABANDON_AFTER_MS = 10 * 60_000;
-/** The restart lands at these seconds of a minute, so the next cron tick is 15 to 40 s away. */
-const RESTART_WINDOW = { from: 20, to: 45 };
+/** The `abandonAfterMs` `lotwise serve` runs the outbox with. */
+const ABANDON_AFTER_MS = 60_000;
 
 const isCard = (c: SlackCall) =>
   c.method === "chat.postMessage" && JSON.stringify(c.args.blocks ?? "").includes("approve_plan");
@@ -206,7 +197,7 @@ describe(`an order in flight at Schwab when its worker is killed (${BACKEND})`, 
         });
         schwab.fillPrices.set(order.security.symbol, Number(price?.price ?? 100));
       }
-      // The one thing not real: the 10 minutes (abandonAfterMs) after which a dead worker's order is
+      // The one thing not real: the minute (abandonAfterMs) after which a dead worker's order is
       // claimed again, passed by moving its last update back (see the top of the file).
       const moved = await database.prisma.$executeRaw`
         UPDATE "order" SET updated_at = updated_at - ${ABANDON_AFTER_MS + 1_000} * interval '1 millisecond'
@@ -215,7 +206,6 @@ describe(`an order in flight at Schwab when its worker is killed (${BACKEND})`, 
       return stuck?.id as string;
     });
 
-    await untilSecondOfMinute(RESTART_WINDOW.from, RESTART_WINDOW.to);
     const restarted = Date.now();
     const next = await serve(port);
     const status = await withBook(async (database) => {
@@ -279,13 +269,6 @@ function buttonValue(card: SlackCall): { planId: string; planHash: string } {
     .flatMap((b) => (b.type === "actions" ? (b.elements ?? []) : []))
     .find((e) => e.action_id === "approve_plan");
   return JSON.parse(button?.value ?? "{}") as { planId: string; planHash: string };
-}
-
-/** Waits (if need be) until the wall clock is between these seconds of a minute. */
-async function untilSecondOfMinute(from: number, to: number): Promise<void> {
-  const second = (Date.now() % 60_000) / 1000;
-  if (second >= from && second < to) return;
-  await sleep((((from - second + 60) % 60) * 1000) | 0);
 }
 
 function sleep(ms: number): Promise<void> {
