@@ -14,6 +14,14 @@ export function appRoleGrants(role: string): string[] {
     // users and their access, transactions reconciled by a later import.
     `GRANT UPDATE ON "plan", "order", "conversation", "app_user", "household_access", "transaction" TO ${r}`,
     `GRANT DELETE ON "household_access" TO ${r}`,
+    // Durable work: requests are completed, workers beat and are forgotten.
+    `GRANT UPDATE ON "work_request" TO ${r}`,
+    `GRANT UPDATE, DELETE ON "worker_heartbeat" TO ${r}`,
+    // The job queue's own schema (graphile-worker): workers claim, complete and reschedule jobs.
+    `GRANT USAGE ON SCHEMA graphile_worker TO ${r}`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${r}`,
+    `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${r}`,
+    `GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${r}`,
     `REVOKE INSERT ON "_prisma_migrations" FROM ${r}`,
     `REVOKE UPDATE, DELETE, TRUNCATE ON "audit_event", "audit_checkpoint" FROM ${r}`,
     // Tables added by later migrations (run by the same owner) are readable and appendable too.
