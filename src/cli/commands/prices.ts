@@ -10,6 +10,7 @@ import { decodeFileText } from "../../custodians/normalise.ts";
 import type { OpenedStore } from "../../main.ts";
 import { parsePriceCsv } from "../../market/csv-prices.ts";
 import { createHttpQuotes } from "../../market/http-quotes.ts";
+import { refreshHeldPrices } from "../../market/refresh-held-prices.ts";
 import type { PriceStore, PriceWriteOutcome } from "../../ports/price-source.ts";
 import { withPrincipal } from "../act-as.ts";
 import { CliError, type Command, UsageError } from "../command.ts";
@@ -165,34 +166,19 @@ export const pricesRefreshCommand: Command = {
     const options = { quiet: json, command: "prices refresh", needs: "book.manage" } as const;
     return withPrincipal(context, options, async (opened, progress) => {
       const store = await priceStoreOf(opened);
-      const symbols = await store.heldSymbols();
-      progress.step(`asking ${provider.name} for ${symbols.length} quotes`);
-      const quotes = await provider.quotes(symbols);
-      if (!quotes.ok) throw new CliError(quotes.error.message);
-      progress.step(`recording ${quotes.value.length} quotes`);
-      const outcome = await store.record({
-        source: provider.name,
-        prices: quotes.value.map((q) => ({
-          symbol: q.symbol,
-          cusip: null,
-          price: q.price,
-          asOf: q.asOf,
-          kind: q.kind,
-          line: null,
-        })),
-        file: null,
-      });
+      const refreshed = await refreshHeldPrices(store, provider, (label) => progress.step(label));
       progress.done();
-      if (!outcome.ok) throw new CliError(outcome.error.message);
-      const quoted = new Set(quotes.value.map((q) => q.symbol));
-      const stale = quotes.value.filter((q) => q.stale).map((q) => ({ symbol: q.symbol, asOf: q.asOf }));
+      if (!refreshed.ok) throw new CliError(refreshed.error.message);
+      const { symbols, quotes, recorded } = refreshed.value;
+      const quoted = new Set(quotes.map((q) => q.symbol));
+      const stale = quotes.filter((q) => q.stale).map((q) => ({ symbol: q.symbol, asOf: q.asOf }));
       const missing = symbols.filter((symbol) => !quoted.has(symbol));
       const summary = {
         source: provider.name,
         held: symbols.length,
-        quoted: quotes.value.length,
-        inserted: outcome.value.inserted,
-        alreadyPresent: outcome.value.alreadyPresent,
+        quoted: quotes.length,
+        inserted: recorded.inserted,
+        alreadyPresent: recorded.alreadyPresent,
         stale,
         missing,
       };
@@ -201,7 +187,7 @@ export const pricesRefreshCommand: Command = {
         return 0;
       }
       const lines = [
-        `Quotes from ${provider.name} for ${symbols.length} held securities: ${quotes.value.length} quoted, ${outcome.value.inserted} new, ${outcome.value.alreadyPresent} already recorded.`,
+        `Quotes from ${provider.name} for ${symbols.length} held securities: ${quotes.length} quoted, ${recorded.inserted} new, ${recorded.alreadyPresent} already recorded.`,
       ];
       if (stale.length > 0) {
         lines.push(

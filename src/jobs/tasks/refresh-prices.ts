@@ -4,6 +4,7 @@
 // it); quotes the price store refuses (a different price for one already recorded) are logged.
 import type { Config } from "../../config.ts";
 import { createHttpQuotes } from "../../market/http-quotes.ts";
+import { refreshHeldPrices } from "../../market/refresh-held-prices.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { PriceSource, PriceStore } from "../../ports/price-source.ts";
 import type { TaskHandler } from "../start-workers.ts";
@@ -21,34 +22,22 @@ export function refreshPricesTask(deps: RefreshPricesDeps): TaskHandler {
       log.warn({ missing: ["QUOTES_API_KEY"] }, "quotes are not configured; nothing to refresh");
       return;
     }
-    const symbols = await deps.prices.heldSymbols();
-    const quotes = await provider.quotes(symbols);
-    if (!quotes.ok) throw new Error(`${provider.name}: ${quotes.error.message}`);
-    const outcome = await deps.prices.record({
-      source: provider.name,
-      prices: quotes.value.map((q) => ({
-        symbol: q.symbol,
-        cusip: null,
-        price: q.price,
-        asOf: q.asOf,
-        kind: q.kind,
-        line: null,
-      })),
-      file: null,
-    });
-    if (!outcome.ok) {
-      log.error({ problem: outcome.error }, "quotes refused; nothing recorded");
+    const refreshed = await refreshHeldPrices(deps.prices, provider);
+    if (!refreshed.ok) {
+      if (refreshed.error.stage === "quotes") throw new Error(`${provider.name}: ${refreshed.error.message}`);
+      log.error({ problem: refreshed.error }, "quotes refused; nothing recorded");
       return;
     }
-    const quoted = new Set(quotes.value.map((q) => q.symbol));
+    const { symbols, quotes, recorded } = refreshed.value;
+    const quoted = new Set(quotes.map((q) => q.symbol));
     log.info(
       {
         source: provider.name,
         held: symbols.length,
-        quoted: quotes.value.length,
-        inserted: outcome.value.inserted,
-        alreadyPresent: outcome.value.alreadyPresent,
-        stale: quotes.value.filter((q) => q.stale).map((q) => q.symbol),
+        quoted: quotes.length,
+        inserted: recorded.inserted,
+        alreadyPresent: recorded.alreadyPresent,
+        stale: quotes.filter((q) => q.stale).map((q) => q.symbol),
         missing: symbols.filter((symbol) => !quoted.has(symbol)),
       },
       "prices refreshed",
