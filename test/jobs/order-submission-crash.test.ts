@@ -15,15 +15,10 @@
 // submission safe). While no process runs, the test moves the stuck order's updated_at back by that
 // much: the database then looks as it would a minute later, and nothing else is touched. The
 // restarted workers drain the outbox as they start, so nothing waits for the next minute's tick.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../../src/db/open-database.ts";
 import { clientOrderIdentifierOf } from "../../src/execution/schwab-order.ts";
-import { ROOT } from "../support/cli.ts";
 import { type FakeSchwab, startFakeSchwab } from "../support/fake-schwab.ts";
 import {
   blockActions,
@@ -33,9 +28,15 @@ import {
   slashCommand,
   startFakeSlack,
 } from "../support/fake-slack.ts";
-import { BACKEND, openTestDatabase, type TestDatabase } from "../support/test-database.ts";
+import {
+  freePort,
+  openServeHome,
+  SERVE_SIGNING_SECRET,
+  type ServeHome,
+  WORKERS_UP,
+} from "../support/serve-process.ts";
+import { BACKEND } from "../support/test-database.ts";
 
-const SECRET = "order-crash-signing-secret";
 const ADVISOR = "U0ADVISOR1";
 const APPROVER = "U0APPROVER1";
 const CHANNEL = "C0ADVISORS";
@@ -48,83 +49,36 @@ const isCard = (c: SlackCall) =>
 describe(`an order in flight at Schwab when its worker is killed (${BACKEND})`, () => {
   let slack: FakeSlack;
   let schwab: FakeSchwab;
-  let db: TestDatabase | null = null;
-  let home: string;
-  const children: ChildProcess[] = [];
+  let home: ServeHome;
 
   beforeAll(async () => {
     slack = await startFakeSlack();
     schwab = await startFakeSchwab();
-    home = mkdtempSync(join(tmpdir(), "lotwise-order-crash-"));
-    if (BACKEND === "postgres") {
-      // A PostgreSQL book is never the demo unless asked for (the embedded one seeds itself).
-      db = await openTestDatabase();
-      const seeded = spawnSync(process.execPath, [join(ROOT, "bin/lotwise.js"), "seed", "--demo"], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, LOTWISE_HOME: home, DATABASE_URL: db.url, LOG_LEVEL: "warn" },
-        encoding: "utf8",
-      });
-      if (seeded.status !== 0) throw new Error(`seed --demo failed: ${seeded.stderr}`);
-    }
+    home = await openServeHome({
+      SLACK_BOT_TOKEN: "xoxb-crash-test",
+      SLACK_API_URL: slack.apiUrl,
+      LOTWISE_WORKER_HEARTBEAT_MS: "250",
+      SCHWAB_TRADER_API_URL: schwab.url,
+      SCHWAB_ACCESS_TOKEN: schwab.token,
+    });
   }, 120_000);
-  afterEach(() => {
-    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-  });
   afterAll(async () => {
-    await db?.close();
+    await home.close();
     await slack.close();
     await schwab.close();
-    rmSync(home, { recursive: true, force: true });
   });
 
   /** The book: PostgreSQL's test database, or the embedded one (through serve's socket while it runs). */
   async function withBook<T>(work: (database: Database) => Promise<T>): Promise<T> {
-    const database = db ?? (await openDatabase({ kind: "pglite", dataDir: join(home, "pgdata") }));
+    const database = home.db ?? (await openDatabase({ kind: "pglite", dataDir: join(home.home, "pgdata") }));
     try {
       return await work(database);
     } finally {
-      if (!db) await database.close();
+      if (!home.db) await database.close();
     }
   }
 
-  async function serve(port: number): Promise<{ child: ChildProcess; output: () => string }> {
-    const child = spawn(process.execPath, [join(ROOT, "bin/lotwise.js"), "serve", "--role", "all"], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        LOTWISE_HOME: home,
-        ...(db?.url ? { DATABASE_URL: db.url } : {}),
-        LOG_LEVEL: process.env.CRASH_TEST_LOG_LEVEL ?? "warn",
-        SLACK_BOT_TOKEN: "xoxb-crash-test",
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        PORT: String(port),
-        LOTWISE_WORKER_HEARTBEAT_MS: "250",
-        SCHWAB_TRADER_API_URL: schwab.url,
-        SCHWAB_ACCESS_TOKEN: schwab.token,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    let output = "";
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-    };
-    child.stdout?.on("data", collect);
-    child.stderr?.on("data", collect);
-    const until = Date.now() + 90_000;
-    while (!output.includes("workers on the job queue")) {
-      if (Date.now() > until || child.exitCode !== null) throw new Error(`serve did not start:\n${output}`);
-      await sleep(100);
-    }
-    return { child, output: () => output };
-  }
-
-  async function killed(child: ChildProcess): Promise<void> {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGKILL");
-    await exited;
-  }
+  const serve = (port: number) => home.serve("all", WORKERS_UP, { PORT: String(port) });
 
   const planOrders = (database: Database, planId: string) =>
     database.prisma.order.findMany({
@@ -147,7 +101,7 @@ describe(`an order in flight at Schwab when its worker is killed (${BACKEND})`, 
     schwab.script.push({ kind: "hang", ms: 60_000, placeFirst: true });
 
     // Drafted by the advisor, approved by someone else (four eyes), all through Slack.
-    const sender = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SECRET);
+    const sender = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SERVE_SIGNING_SECRET);
     const asked = await sender.command(
       slashCommand({ user: ADVISOR, channel: CHANNEL, text: "plan Chen" }) as Record<string, string>,
     );
@@ -175,7 +129,7 @@ describe(`an order in flight at Schwab when its worker is killed (${BACKEND})`, 
       if (Date.now() > until) throw new Error(`nothing reached Schwab:\n${first.output()}`);
       await sleep(20);
     }
-    await killed(first.child);
+    await first.kill();
     const [placed] = schwab.orders;
     expect(schwab.orders).toHaveLength(1);
     expect(schwab.submits()).toHaveLength(1);
@@ -259,7 +213,7 @@ describe(`an order in flight at Schwab when its worker is killed (${BACKEND})`, 
     expect(
       texts.some((t) => t.includes(`order ${placed?.orderNumber} (an earlier attempt went through)`)),
     ).toBe(true);
-    await killed(next.child);
+    await next.kill();
   }, 240_000);
 });
 
@@ -273,15 +227,4 @@ function buttonValue(card: SlackCall): { planId: string; planHash: string } {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close((error) => (error ? reject(error) : resolve(port)));
-    });
-  });
 }
