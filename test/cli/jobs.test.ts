@@ -170,13 +170,13 @@ describe.skipIf(BACKEND !== "postgres")(`lotwise jobs on a queue (${BACKEND})`, 
     expect(lines).toHaveLength(5);
     const dead = lines.find((line) => line.includes("dead:1")) ?? "";
     expect(dead).toMatch(
-      /^\s*\d+\s+prices\.refresh\s+dead:1\s+dead\s+1\/1\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+the quote server is down: x+…$/,
+      /^\s*\d+\s+prices_refresh\s+dead:1\s+dead\s+1\/1\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+the quote server is down: x+…$/,
     );
     expect(dead).not.toContain("second line");
     const waiting = lines.find((line) => line.includes("later:1")) ?? "";
     expect(waiting).toMatch(
       new RegExp(
-        `book\\.scan\\s+later:1\\s+waiting\\s+0/5\\s+${later.toISOString().slice(0, 10)} \\S+ UTC\\s+-$`,
+        `book_scan\\s+later:1\\s+waiting\\s+0/5\\s+${later.toISOString().slice(0, 10)} \\S+ UTC\\s+-$`,
       ),
     );
 
@@ -241,7 +241,7 @@ describe.skipIf(BACKEND !== "postgres")(`lotwise jobs on a queue (${BACKEND})`, 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
       new RegExp(
-        `^Job ${dead.id} \\(prices\\.refresh, key dead:2\\) is back on the queue: due \\S+ \\S+ UTC, attempts reset to 0 of 1\\.\\n$`,
+        `^Job ${dead.id} \\(prices_refresh, key dead:2\\) is back on the queue: due \\S+ \\S+ UTC, attempts reset to 0 of 1\\.\\n$`,
       ),
     );
     const audited = (await events("job:dead:2")).filter((event) => event.type === "job.retried");
