@@ -1,5 +1,5 @@
 // npm run bench: the figures in the README's benchmark section. Not tests: nothing asserts a time.
-// BENCH_ONLY=ledger, planning, sells, import, scan or read runs one part.
+// BENCH_ONLY=ledger, planning, sells, import, scan, read or jobs runs one part.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +8,7 @@ import { parseHistory } from "../src/cli/ledger/parse-history.ts";
 import { runLedger } from "../src/engine/tax-lots/run-ledger.ts";
 import { generateHistory } from "./generate-history.ts";
 import { benchImport } from "./import.ts";
+import { benchJobs } from "./jobs.ts";
 import { benchPlanning } from "./planning.ts";
 import { benchRead } from "./read.ts";
 import { benchScan } from "./scan.ts";
@@ -64,7 +65,7 @@ function benchLedger(): void {
   }
 }
 
-const PARTS = ["ledger", "planning", "sells", "import", "scan", "read"] as const;
+const PARTS = ["ledger", "planning", "sells", "import", "scan", "read", "jobs"] as const;
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && !(PARTS as readonly string[]).includes(only)) {
   throw new Error(`BENCH_ONLY must be one of ${PARTS.join(", ")}, not ${JSON.stringify(only)}`);
@@ -77,3 +78,4 @@ if (only === undefined || only === "sells") await benchSellSelection();
 if (only === undefined || only === "import") await benchImport();
 if (only === undefined || only === "scan") await benchScan();
 if (only === undefined || only === "read") await benchRead();
+if (only === undefined || only === "jobs") await benchJobs();
