@@ -20,7 +20,7 @@ export function createPrismaBookScanStore(prisma: PrismaClient): BookScanStore {
           actor: scan.actor,
           settings: scan.settings,
           totals: { ...scan.totals },
-          rows: scan.rows.map((row) => ({ ...row })),
+          rows: scan.rows.map((row) => ({ ...row, reasons: row.reasons.map((reason) => ({ ...reason })) })),
           rowsHash: scan.rowsHash,
         },
         skipDuplicates: true,

@@ -17,6 +17,7 @@ import {
   totalScanRows,
 } from "../engine/planning/scan-household.ts";
 import type { AuditEvent, AuditLog } from "../ports/audit-log.ts";
+import type { StoredScanRow } from "../ports/book-scan-store.ts";
 import type { BookStore } from "../ports/book-store.ts";
 import type { PlanStore } from "../ports/plan-store.ts";
 import type { AppUser } from "../ports/user-store.ts";
@@ -35,11 +36,8 @@ export interface BookScanRequest {
   onProgress?: (scanned: number, total: number) => void;
 }
 
-export interface BookScanRow extends HouseholdScan {
-  name: string;
-  rank: number;
-  awaitingApproval: number;
-}
+/** A household's row, named and ranked: what the book-scan store keeps. */
+export type BookScanRow = StoredScanRow;
 
 export interface BookScan {
   scanId: string;

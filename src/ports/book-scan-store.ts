@@ -2,34 +2,16 @@
 // as recorded when it ran. One row per scan id, written once; the audit event `scan.completed` on
 // `scan:<id>` is its record of who ran it and what it read. Money and drift are exact strings.
 import type { IsoDate } from "../domain/iso-date.ts";
+import type { HouseholdScan, ScanTotals } from "../engine/planning/scan-household.ts";
 
-export interface StoredScanTotals {
-  outOfBand: number;
-  harvestableLoss: string;
-  taxValue: string;
-  harvestableLots: number;
-  blockedByWash: number;
-  stale: number;
-  awaitingApproval: number;
-  unreconciled: number;
-}
+/** The totals as the scan computed them. */
+export type StoredScanTotals = ScanTotals;
 
-export interface StoredScanRow {
-  householdId: string;
+/** A household's row as the scan ranked and printed it. */
+export interface StoredScanRow extends HouseholdScan {
   name: string;
   rank: number;
-  outOfBand: boolean;
-  classesOutOfBand: string[];
-  maxDrift: string;
-  harvestableLoss: string;
-  taxValue: string;
-  harvestableLots: number;
-  blockedByWash: number;
-  nextClearDate: string | null;
-  stale: boolean;
-  unreconciled: number;
   awaitingApproval: number;
-  reasons: { code: string; message: string }[];
 }
 
 export interface StoredBookScan {
